@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Synthesizes every example stack, audited by the four cdk-nag packs: `npx cdk synth` fails on any
+// unacknowledged finding. Stacks are environment-agnostic, so no AWS account or lookup is needed.
+import { App, Validations } from 'aws-cdk-lib';
+import { ComplianceReport } from '../lib';
+import { FoundationStack } from '../examples/foundation-stack';
+
+const app = new App();
+Validations.of(app).addPlugins(...ComplianceReport.standardPacks());
+
+new FoundationStack(app, 'Foundation');
+
+app.synth();

@@ -1,0 +1,11 @@
+/** Transpile-only ts-jest: type-checking is the job of `npm run typecheck` and the jsii build. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
+  },
+  setupFiles: ['<rootDir>/test/setup-env.js'],
+  snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.js'],
+};
