@@ -4,10 +4,16 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { ComplianceReport } from '../lib';
 import { FoundationStack } from '../examples/foundation-stack';
+// example imports: ecs
+// example imports: eks
+// example imports: eks add-ons
 
 const app = new App();
 Validations.of(app).addPlugins(...ComplianceReport.standardPacks());
 
 new FoundationStack(app, 'Foundation');
+// example stacks: ecs
+// example stacks: eks
+// example stacks: eks add-ons
 
 app.synth();
