@@ -1,5 +1,6 @@
 // Re-exports only. Each layer adds its lines under its own heading.
 // compliance
+export * from './compliance/container-platform-checks';
 export * from './compliance/acknowledge';
 export * from './compliance/compliance-report';
 export * from './compliance/log-encryption-key';

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { ContainerPlatformChecks } from './container-platform-checks';
 
 /** One unacknowledged cdk-nag finding. */
 export interface ComplianceFinding {
@@ -27,6 +28,14 @@ export class ComplianceReport {
    */
   public static standardPacks(): NagPack[] {
     return [new AwsSolutionsChecks(), new NIST80053R5Checks(), new HIPAASecurityChecks(), new PCIDSS321Checks()];
+  }
+
+  /**
+   * The four standard packs and this library's `ContainerPlatformChecks`, which checks the container
+   * supply chain, ECS/ALB hardening and aws-eks-v2 clusters that the standard packs miss.
+   */
+  public static platformPacks(): NagPack[] {
+    return [...ComplianceReport.standardPacks(), new ContainerPlatformChecks()];
   }
 
   /**

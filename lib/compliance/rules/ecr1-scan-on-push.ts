@@ -1,0 +1,64 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { appliesTo, cfnProperties, isIntrinsic, PlatformRule } from './platform-rule';
+
+/** Registry scan frequencies that scan an image before anything pulls it, or keep rescanning it. */
+const SCANNING_FREQUENCIES = ['SCAN_ON_PUSH', 'CONTINUOUS_SCAN'];
+
+/** ECR1: images are scanned on push, by the repository or by registry enhanced scanning. */
+export const ECR1_SCAN_ON_PUSH: PlatformRule = {
+  id: 'ECR1',
+  statement: 'The ECR repository scans images on push (`ImageScanningConfiguration.ScanOnPush`), or an enhanced `AWS::ECR::RegistryScanningConfiguration` in the app scans it on push or continuously.',
+  info: 'The ECR repository does not scan images on push.',
+  explanation: 'Unscanned images reach production with known CVEs. Set imageScanOnPush: true (ContainerRepository does), or configure registry enhanced scanning with a filter matching the repository.',
+  level: NagMessageLevel.ERROR,
+  check: (node: CfnResource): NagRuleResult => {
+    if (!appliesTo(node, 'AWS::ECR::Repository')) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const props = cfnProperties(node);
+    const scanOnPush = props.ImageScanningConfiguration?.ScanOnPush;
+    if (scanOnPush === true || scanOnPush === 'true') {
+      return NagRuleCompliance.COMPLIANT;
+    }
+    return registryScans(node, props.RepositoryName) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  },
+};
+
+/**
+ * Registry scanning is account-wide and often lives in another stack of the app, so the whole app is
+ * searched. A repository without a literal name only matches the `*` filter.
+ */
+function registryScans(node: CfnResource, repositoryName: unknown): boolean {
+  const name = typeof repositoryName === 'string' ? repositoryName : undefined;
+  for (const c of node.node.root.node.findAll()) {
+    if (!CfnResource.isCfnResource(c) || c.cfnResourceType !== 'AWS::ECR::RegistryScanningConfiguration') {
+      continue;
+    }
+    const config = cfnProperties(c);
+    if (config.ScanType !== 'ENHANCED' || !Array.isArray(config.Rules)) {
+      continue;
+    }
+    for (const rule of config.Rules) {
+      if (!SCANNING_FREQUENCIES.includes(rule?.ScanFrequency) || !Array.isArray(rule?.RepositoryFilters)) {
+        continue;
+      }
+      if (rule.RepositoryFilters.some((f: any) => !isIntrinsic(f?.Filter) && typeof f?.Filter === 'string' && wildcardMatches(f.Filter, name))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** ECR's WILDCARD filter: `*` matches any characters. */
+function wildcardMatches(filter: string, name: string | undefined): boolean {
+  if (filter === '*') {
+    return true;
+  }
+  if (name === undefined) {
+    return false;
+  }
+  const pattern = filter.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
+  return new RegExp(`^${pattern}$`).test(name);
+}

@@ -1,0 +1,34 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { appliesTo, cfnProperties, isIntrinsic, PlatformRule, PlatformRuleOptions } from './platform-rule';
+
+/** ECR's encryption types (CreateRepository, EncryptionConfiguration). */
+const KMS_TYPES = ['KMS', 'KMS_DSSE'];
+
+/**
+ * ECR4: images are encrypted at rest. ECR encrypts every repository with AES256 when
+ * EncryptionConfiguration is absent and that cannot be turned off, so absence is compliant unless the
+ * pack is built with `requireRepositoryKmsKey: true`, which demands a customer-managed KMS key.
+ */
+export const ECR4_ENCRYPTION: PlatformRule = {
+  id: 'ECR4',
+  statement: 'The ECR repository is encrypted with AES256 (also when `EncryptionConfiguration` is absent: ECR\'s always-on default) or KMS; with `requireRepositoryKmsKey: true`, only KMS or KMS_DSSE with a `KmsKey`.',
+  info: 'The ECR repository is not encrypted with the required key.',
+  explanation: 'Images hold code and configuration. ECR always encrypts with AES256; a customer-managed KMS key adds key policies and CloudTrail records of every decrypt. Pass encryptionKey to ContainerRepository (or encryption: RepositoryEncryption.KMS with encryptionKey to ecr.Repository).',
+  level: NagMessageLevel.ERROR,
+  check: (node: CfnResource, options: PlatformRuleOptions): NagRuleResult => {
+    if (!appliesTo(node, 'AWS::ECR::Repository')) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const config = cfnProperties(node).EncryptionConfiguration;
+    const type = config?.EncryptionType ?? 'AES256';
+    if (isIntrinsic(type)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    if (!options.requireRepositoryKmsKey) {
+      return type === 'AES256' || KMS_TYPES.includes(type) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    }
+    // Without KmsKey, KMS means the AWS-managed aws/ecr key, whose policy nobody can restrict.
+    return KMS_TYPES.includes(type) && config?.KmsKey !== undefined ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  },
+};

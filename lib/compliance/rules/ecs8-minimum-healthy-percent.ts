@@ -1,0 +1,34 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { appliesTo, cfnProperties, PlatformRule } from './platform-rule';
+
+/** Below this, a rolling deployment stops tasks before their replacements are healthy. */
+const MIN_HEALTHY_PERCENT = 100;
+
+/** ECS8: rolling deployments of replica services never drop below full capacity. */
+export const ECS8_MINIMUM_HEALTHY_PERCENT: PlatformRule = {
+  id: 'ECS8',
+  statement: 'A replica ECS service with the ECS (rolling) deployment controller keeps `MinimumHealthyPercent` at 100 or more (ECS\'s default for replica services when absent); daemon, CODE_DEPLOY and EXTERNAL services are not judged.',
+  info: 'The ECS service stops healthy tasks before their replacements run (minimum healthy percent below 100).',
+  explanation: 'A minimum healthy percent below 100 lets every deployment remove capacity first: a traffic peak during a deployment, or a bad revision, takes the service down. Set minHealthyPercent: 100 and a maxHealthyPercent above 100.',
+  level: NagMessageLevel.ERROR,
+  check: (node: CfnResource): NagRuleResult => {
+    if (!appliesTo(node, 'AWS::ECS::Service')) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const props = cfnProperties(node);
+    const controller = props.DeploymentController?.Type ?? 'ECS';
+    if (props.SchedulingStrategy === 'DAEMON' || controller !== 'ECS') {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const percent = props.DeploymentConfiguration?.MinimumHealthyPercent;
+    if (percent === undefined) {
+      return NagRuleCompliance.COMPLIANT;
+    }
+    const value = Number(percent);
+    if (typeof percent === 'object' || Number.isNaN(value)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    return value >= MIN_HEALTHY_PERCENT ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  },
+};

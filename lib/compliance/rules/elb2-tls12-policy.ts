@@ -1,0 +1,32 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { appliesTo, cfnProperties, isIntrinsic, PlatformRule } from './platform-rule';
+
+/**
+ * ELB security policies whose lowest protocol is TLS 1.2 or 1.3 (ELB user guide, "Security policies":
+ * TLS13-1-2-*, TLS13-1-3-*, TLS-1-2-*, FS-1-2-*, including their Res, Ext, FIPS and PQ variants).
+ * ELBSecurityPolicy-2016-08, CloudFormation's default, still allows TLS 1.0.
+ */
+const TLS12_OR_LATER = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-/;
+
+/** ELB2: HTTPS and TLS listeners refuse TLS 1.0 and 1.1. */
+export const ELB2_TLS12_POLICY: PlatformRule = {
+  id: 'ELB2',
+  statement: 'HTTPS and TLS listeners name an `SslPolicy` that allows TLS 1.2 or later only (e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`); an absent policy means ELBSecurityPolicy-2016-08 and is non-compliant.',
+  info: 'The load balancer listener accepts TLS versions older than 1.2.',
+  explanation: 'TLS 1.0 and 1.1 are deprecated (RFC 8996) and fail PCI DSS. Set sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS (TLS 1.2 and 1.3) on the listener.',
+  level: NagMessageLevel.ERROR,
+  check: (node: CfnResource): NagRuleResult => {
+    if (!appliesTo(node, 'AWS::ElasticLoadBalancingV2::Listener')) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const props = cfnProperties(node);
+    if (props.Protocol !== 'HTTPS' && props.Protocol !== 'TLS') {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    if (isIntrinsic(props.SslPolicy)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    return typeof props.SslPolicy === 'string' && TLS12_OR_LATER.test(props.SslPolicy) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  },
+};

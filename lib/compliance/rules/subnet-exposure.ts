@@ -1,0 +1,56 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { isIntrinsic, referencedLogicalId, stackResource, stackResources } from './platform-rule';
+
+/** Whether a subnet can be reached from the internet, as far as the stack shows. */
+export enum SubnetExposure {
+  /** No public address on launch and no route to an internet gateway. */
+  PRIVATE = 'private',
+  /** Maps public IPs on launch, is tagged `aws-cdk:subnet-type=Public`, or routes to an internet gateway. */
+  PUBLIC = 'public',
+  /** A literal subnet id, a parameter or a subnet of another stack: nothing to inspect at synth. */
+  UNKNOWN = 'unknown',
+}
+
+/**
+ * Judges every subnet a node group or Fargate profile lists: PUBLIC if any is public, UNKNOWN if any
+ * cannot be inspected, else PRIVATE. A subnet with no route table association in the stack uses the
+ * VPC's main route table, which only routes inside the VPC unless changed outside the stack.
+ */
+export function subnetsExposure(node: CfnResource, subnets: unknown): SubnetExposure {
+  if (!Array.isArray(subnets) || subnets.length === 0) {
+    return SubnetExposure.UNKNOWN;
+  }
+  const verdicts = subnets.map((s) => subnetExposure(node, s));
+  if (verdicts.includes(SubnetExposure.PUBLIC)) {
+    return SubnetExposure.PUBLIC;
+  }
+  return verdicts.includes(SubnetExposure.UNKNOWN) ? SubnetExposure.UNKNOWN : SubnetExposure.PRIVATE;
+}
+
+function subnetExposure(node: CfnResource, subnetRef: unknown): SubnetExposure {
+  const subnetId = referencedLogicalId(subnetRef);
+  const subnet = subnetId === undefined ? undefined : stackResource(node, 'AWS::EC2::Subnet', subnetId);
+  if (subnetId === undefined || subnet === undefined) {
+    return SubnetExposure.UNKNOWN;
+  }
+  const tags: any[] = Array.isArray(subnet.Tags) ? subnet.Tags : [];
+  if (subnet.MapPublicIpOnLaunch === true || subnet.MapPublicIpOnLaunch === 'true'
+    || tags.some((t) => t?.Key === 'aws-cdk:subnet-type' && t?.Value === 'Public')) {
+    return SubnetExposure.PUBLIC;
+  }
+  const routeTables = stackResources(node, 'AWS::EC2::SubnetRouteTableAssociation')
+    .filter((a) => referencedLogicalId(a.properties.SubnetId) === subnetId)
+    .map((a) => referencedLogicalId(a.properties.RouteTableId));
+  const internetGateways = new Set(stackResources(node, 'AWS::EC2::InternetGateway').map((g) => g.logicalId));
+  const routesToInternet = stackResources(node, 'AWS::EC2::Route').some((r) => {
+    if (!routeTables.includes(referencedLogicalId(r.properties.RouteTableId))) {
+      return false;
+    }
+    const gateway = r.properties.GatewayId;
+    const gatewayId = referencedLogicalId(gateway);
+    return (gatewayId !== undefined && internetGateways.has(gatewayId))
+      || (typeof gateway === 'string' && gateway.startsWith('igw-'))
+      || (gateway !== undefined && isIntrinsic(gateway) && gatewayId === undefined);
+  });
+  return routesToInternet ? SubnetExposure.PUBLIC : SubnetExposure.PRIVATE;
+}
