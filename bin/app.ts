@@ -5,6 +5,9 @@ import { App, Validations } from 'aws-cdk-lib';
 import { ComplianceReport } from '../lib';
 import { FoundationStack } from '../examples/foundation-stack';
 // example imports: ecs
+import { EcsEc2BinpackStack } from '../examples/ecs-ec2-binpack';
+import { EcsFargateWebStack } from '../examples/ecs-fargate-web';
+import { EcsSharedAlbStack } from '../examples/ecs-shared-alb';
 // example imports: eks
 // example imports: eks add-ons
 
@@ -13,6 +16,9 @@ Validations.of(app).addPlugins(...ComplianceReport.standardPacks());
 
 new FoundationStack(app, 'Foundation');
 // example stacks: ecs
+new EcsFargateWebStack(app, 'EcsFargateWeb');
+new EcsEc2BinpackStack(app, 'EcsEc2Binpack');
+new EcsSharedAlbStack(app, 'EcsSharedAlb');
 // example stacks: eks
 // example stacks: eks add-ons
 

@@ -9,5 +9,12 @@ export * from './network/platform-vpc';
 // registry
 export * from './registry/container-repository';
 // ecs
+export * from './ecs/service-compute';
+export * from './ecs/service-deployment';
+export * from './ecs/service-image';
+export * from './ecs/service-firewall';
+export * from './ecs/service-load-balancer';
+export * from './ecs/load-balanced-service-props';
+export * from './ecs/load-balanced-service';
 // eks
 // eks add-ons

@@ -1,0 +1,86 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { ComputeType, ContainerInstanceImage, ServiceCompute } from '../../lib';
+
+const M7G_LARGE = ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE);
+
+describe('ServiceCompute.fargate', () => {
+  test('defaults to the smallest ARM64 task on on-demand Fargate', () => {
+    const compute = ServiceCompute.fargate();
+    expect(compute.type).toBe(ComputeType.FARGATE);
+    expect(compute.fargateOptions).toMatchObject({ cpu: 256, memoryLimitMiB: 512, cpuArchitecture: ecs.CpuArchitecture.ARM64, spot: false });
+    expect(compute.daemon).toBe(false);
+  });
+
+  test('runs a Spot mix on X86_64 with one on-demand task as base and three Spot tasks per on-demand one', () => {
+    expect(ServiceCompute.fargate({ spot: true }).fargateOptions).toMatchObject({ cpuArchitecture: ecs.CpuArchitecture.X86_64, onDemandBase: 1, spotWeight: 3 });
+  });
+
+  test.each([[256, 2048], [1024, 8192], [4096, 30720], [8192, 61440], [16384, 122880]])('accepts the valid pair cpu %d / memory %d', (cpu, memoryLimitMiB) => {
+    expect(ServiceCompute.fargate({ cpu, memoryLimitMiB }).fargateOptions?.memoryLimitMiB).toBe(memoryLimitMiB);
+  });
+
+  test('fails when the cpu/memory pair is not a Fargate size', () => {
+    expect(() => ServiceCompute.fargate({ cpu: 256, memoryLimitMiB: 4096 })).toThrow(/memoryLimitMiB: 4096 MiB is not a valid Fargate size with cpu 256.*use 512, 1024, 2048 MiB/);
+  });
+
+  test('fails when cpu is not a Fargate cpu value', () => {
+    expect(() => ServiceCompute.fargate({ cpu: 300 })).toThrow(/cpu: Fargate tasks take .*got 300/);
+  });
+
+  test('fails when Spot is combined with ARM64', () => {
+    expect(() => ServiceCompute.fargate({ spot: true, cpuArchitecture: ecs.CpuArchitecture.ARM64 })).toThrow(/cpuArchitecture: Fargate Spot runs only X86_64 tasks, got ARM64/);
+  });
+
+  test('fails when the Spot mix is shaped without spot', () => {
+    expect(() => ServiceCompute.fargate({ onDemandBase: 2 })).toThrow(/onDemandBase and spotWeight: .*without spot; set spot: true/);
+  });
+
+  test('fails when onDemandBase is negative', () => {
+    expect(() => ServiceCompute.fargate({ spot: true, onDemandBase: -1 })).toThrow(/onDemandBase: must be a whole number from 0/);
+  });
+
+  test('fails when placement strategies are given to Fargate', () => {
+    const options = { placementStrategies: [ecs.PlacementStrategy.packedByMemory()] } as any;
+    expect(() => ServiceCompute.fargate(options)).toThrow(/placementStrategies: Fargate places tasks itself.*use ServiceCompute.ec2/);
+  });
+
+  test('fails when placement constraints are given to Fargate', () => {
+    const options = { placementConstraints: [ecs.PlacementConstraint.distinctInstances()] } as any;
+    expect(() => ServiceCompute.fargate(options)).toThrow(/placementConstraints: Fargate takes no placement constraints/);
+  });
+
+  test('fails when DAEMON scheduling is asked of Fargate', () => {
+    expect(() => ServiceCompute.fargate({ daemon: true } as any)).toThrow(/daemon: Fargate has no instances.*ServiceCompute.ec2/);
+  });
+});
+
+describe('ServiceCompute.ec2', () => {
+  test('defaults to AL2023, two to six instances, full managed scaling, no termination protection, spread then binpack', () => {
+    const o = ServiceCompute.ec2({ instanceType: M7G_LARGE }).ec2Options!;
+    expect(o).toMatchObject({ machineImage: ContainerInstanceImage.AMAZON_LINUX_2023, minInstances: 2, maxInstances: 6, targetCapacityPercent: 100, managedTerminationProtection: false, rootVolumeSizeGiB: 30, daemon: false });
+    expect(o.placementStrategies).toHaveLength(2);
+  });
+
+  test('takes no placement strategy for DAEMON scheduling', () => {
+    const compute = ServiceCompute.ec2({ instanceType: M7G_LARGE, daemon: true });
+    expect(compute.daemon).toBe(true);
+    expect(compute.ec2Options?.placementStrategies).toEqual([]);
+  });
+
+  test('fails when minInstances exceeds maxInstances', () => {
+    expect(() => ServiceCompute.ec2({ instanceType: M7G_LARGE, minInstances: 5, maxInstances: 2 })).toThrow(/minInstances and maxInstances: minInstances must not exceed maxInstances, got 5 > 2/);
+  });
+
+  test('fails when targetCapacityPercent is outside 1-100', () => {
+    expect(() => ServiceCompute.ec2({ instanceType: M7G_LARGE, targetCapacityPercent: 120 })).toThrow(/targetCapacityPercent: must be a whole number from 1 to 100, got 120/);
+  });
+
+  test('fails when the root volume is smaller than the ECS-optimized AMI', () => {
+    expect(() => ServiceCompute.ec2({ instanceType: M7G_LARGE, rootVolumeSizeGiB: 8 })).toThrow(/rootVolumeSizeGiB: must be a whole number from 30/);
+  });
+
+  test('fails when placement strategies are combined with DAEMON scheduling', () => {
+    expect(() => ServiceCompute.ec2({ instanceType: M7G_LARGE, daemon: true, placementStrategies: [ecs.PlacementStrategy.randomly()] })).toThrow(/placementStrategies: DAEMON scheduling puts one task on every instance/);
+  });
+});
