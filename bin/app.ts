@@ -9,6 +9,8 @@ import { EcsEc2BinpackStack } from '../examples/ecs-ec2-binpack';
 import { EcsFargateWebStack } from '../examples/ecs-fargate-web';
 import { EcsSharedAlbStack } from '../examples/ecs-shared-alb';
 // example imports: eks
+import { EksClusterStack } from '../examples/eks-cluster-stack';
+import { EksFargateOnlyStack } from '../examples/eks-fargate-only-stack';
 // example imports: eks add-ons
 
 const app = new App();
@@ -20,6 +22,8 @@ new EcsFargateWebStack(app, 'EcsFargateWeb');
 new EcsEc2BinpackStack(app, 'EcsEc2Binpack');
 new EcsSharedAlbStack(app, 'EcsSharedAlb');
 // example stacks: eks
+new EksClusterStack(app, 'EksCluster');
+new EksFargateOnlyStack(app, 'EksFargateOnly');
 // example stacks: eks add-ons
 
 app.synth();

@@ -17,4 +17,14 @@ export * from './ecs/service-load-balancer';
 export * from './ecs/load-balanced-service-props';
 export * from './ecs/load-balanced-service';
 // eks
+export * from './eks/platform-cluster';
+export * from './eks/nodegroup-options';
+export * from './eks/fargate-profile-options';
+export * from './eks/cluster-access';
+export * from './eks/core-addon-props';
+export * from './eks/addons/cluster-addon';
+export * from './eks/addons/pod-identity-agent';
+export * from './eks/addons/vpc-cni';
+export * from './eks/addons/kube-proxy';
+export * from './eks/addons/coredns';
 // eks add-ons

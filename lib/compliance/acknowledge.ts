@@ -14,12 +14,13 @@ export class Compliance {
    *
    * @param scope the narrowest construct the finding is raised on
    * @param ruleId a rule id such as `AwsSolutions-IAM4`, or a finding id such as
-   *   `AwsSolutions-IAM5[Resource::*]` to keep the acknowledgement narrow
+   *   `AwsSolutions-IAM5[Resource::*]` to keep the acknowledgement narrow, or a CloudFormation
+   *   validator id such as `CloudFormation-Validate::W9009`
    * @param reason why the finding does not apply: name the prop that would
    *   remove it, or the AWS limit that makes it unavoidable
    */
   public static acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
-    if (!ruleId || ruleId.trim() !== ruleId || !/^[A-Za-z0-9.]+-[A-Za-z0-9]+(\[.+\])?$/.test(ruleId)) {
+    if (!ruleId || ruleId.trim() !== ruleId || !/^[A-Za-z0-9.]+-[A-Za-z0-9]+(::[A-Za-z0-9]+)?(\[.+\])?$/.test(ruleId)) {
       throw new Error(`ruleId: expected a cdk-nag rule id such as 'AwsSolutions-IAM4' or 'AwsSolutions-IAM5[Resource::*]', got '${ruleId}'; pass the id printed in the validation report`);
     }
     if (!Token.isUnresolved(reason) && reason.trim().length < 20) {

@@ -1,0 +1,50 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { IClusterAddon } from './cluster-addon';
+import { CoreAddonProps } from '../core-addon-props';
+import { assertFirstInstall, createManagedAddon, resolveCoreAddonVersion } from '../core-addon-support';
+import type { PlatformCluster } from '../platform-cluster';
+
+/**
+ * Pinned `coredns` versions per Kubernetes version: the version a Kubernetes 1.36 cluster resolved to
+ * in a public test record (2026); check with
+ * `aws eks describe-addon-versions --addon-name coredns --kubernetes-version 1.36`.
+ */
+const PINNED_VERSIONS: Record<string, string> = {
+  '1.36': 'v1.14.3-eksbuild.16',
+};
+
+/**
+ * The CoreDNS managed add-on: cluster DNS. It is a Deployment, so it waits for the cluster's compute
+ * (every node group and Fargate profile, including those added later): created before any, it would
+ * stay DEGRADED and fail the deployment.
+ *
+ * On a Fargate-only cluster it sets `computeType: Fargate`, so that its pods carry no EC2 annotation
+ * and run on the profile that selects `kube-system` pods labelled `k8s-app=kube-dns`.
+ */
+export class CoreDnsAddon implements IClusterAddon {
+  public readonly name = 'coredns';
+  private readonly props: CoreAddonProps;
+  private _addon?: eks.Addon;
+
+  constructor(props: CoreAddonProps = {}) {
+    this.props = props;
+  }
+
+  /** The managed add-on, once installed. */
+  public get addon(): eks.Addon {
+    if (!this._addon) {
+      throw new Error(`addon: the ${this.name} add-on is not installed yet, got no cluster; read it after PlatformCluster.addAddon`);
+    }
+    return this._addon;
+  }
+
+  public install(cluster: PlatformCluster): void {
+    assertFirstInstall(this._addon, this.name);
+    const version = resolveCoreAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
+    this._addon = createManagedAddon(cluster, 'CoreDnsAddon', this.name, version, () => ({
+      ...this.props.configurationValues,
+      ...(cluster.fargateOnly ? { computeType: 'Fargate' } : {}),
+    }));
+    cluster.waitForCompute(this._addon);
+  }
+}

@@ -1,0 +1,43 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { IClusterAddon } from './cluster-addon';
+import { CoreAddonProps } from '../core-addon-props';
+import { assertFirstInstall, createManagedAddon, resolveCoreAddonVersion } from '../core-addon-support';
+import type { PlatformCluster } from '../platform-cluster';
+
+/**
+ * Pinned `kube-proxy` versions per Kubernetes version (kube-proxy follows the Kubernetes minor): the
+ * version a Kubernetes 1.36 cluster resolved to in a public test record (2026); check with
+ * `aws eks describe-addon-versions --addon-name kube-proxy --kubernetes-version 1.36`.
+ */
+const PINNED_VERSIONS: Record<string, string> = {
+  '1.36': 'v1.36.0-eksbuild.21',
+};
+
+/**
+ * The kube-proxy managed add-on: a DaemonSet that programs service routing on every node. Node groups
+ * wait for it, so that a node is Ready with working service routing when EKS reports it.
+ */
+export class KubeProxyAddon implements IClusterAddon {
+  public readonly name = 'kube-proxy';
+  private readonly props: CoreAddonProps;
+  private _addon?: eks.Addon;
+
+  constructor(props: CoreAddonProps = {}) {
+    this.props = props;
+  }
+
+  /** The managed add-on, once installed. */
+  public get addon(): eks.Addon {
+    if (!this._addon) {
+      throw new Error(`addon: the ${this.name} add-on is not installed yet, got no cluster; read it after PlatformCluster.addAddon`);
+    }
+    return this._addon;
+  }
+
+  public install(cluster: PlatformCluster): void {
+    assertFirstInstall(this._addon, this.name);
+    const version = resolveCoreAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
+    this._addon = createManagedAddon(cluster, 'KubeProxyAddon', this.name, version, () => this.props.configurationValues);
+    cluster.addNodePrerequisite(this._addon);
+  }
+}

@@ -1,0 +1,149 @@
+// Module-private: validation and launch template of PlatformCluster.addNodegroup. Not exported from lib/index.ts.
+import { Annotations, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import { PlatformNodegroupOptions } from './nodegroup-options';
+
+/** Two nodes: one can drain during an update or a zone event while the other keeps serving. */
+export const DEFAULT_MIN_SIZE = 2;
+/** Room to double the default group before anyone has to touch it. */
+export const DEFAULT_MAX_SIZE = 4;
+/** 50 GiB: AL2023's 20 GiB fills up with a handful of large images. */
+export const DEFAULT_DISK_SIZE_GIB = 50;
+/** One node at a time: the slowest, safest rolling update. */
+export const DEFAULT_MAX_UNAVAILABLE = 1;
+/** Hop limit 2 is what EKS sets on the launch templates it generates for managed node groups. */
+export const DEFAULT_IMDS_HOP_LIMIT = 2;
+/** Current-generation general-purpose types; Intel for x86_64, Graviton for ARM. */
+const DEFAULT_X86_INSTANCE = ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE);
+const DEFAULT_ARM_INSTANCE = ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE);
+/** Bottlerocket's OS volume: the size Karpenter's Bottlerocket defaults give /dev/xvda (the AMI snapshot fits in it). */
+const BOTTLEROCKET_OS_VOLUME_GIB = 4;
+/** EKS node group names: 1 to 63 characters. */
+const NODEGROUP_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/;
+/** EKS publishes no AL2 AMIs from Kubernetes 1.33 on. */
+const FIRST_MINOR_WITHOUT_AL2 = 33;
+
+const ARM_AMIS = new Set<string>([
+  eks.NodegroupAmiType.AL2_ARM_64, eks.NodegroupAmiType.AL2023_ARM_64_STANDARD, eks.NodegroupAmiType.AL2023_ARM_64_NVIDIA,
+  eks.NodegroupAmiType.BOTTLEROCKET_ARM_64, eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_NVIDIA, eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_FIPS,
+]);
+
+/** What addNodegroup builds from the options. */
+export interface ResolvedNodegroup {
+  readonly amiType: eks.NodegroupAmiType;
+  readonly instanceTypes: ec2.InstanceType[];
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+}
+
+function isArmAmi(amiType: eks.NodegroupAmiType): boolean {
+  return ARM_AMIS.has(amiType);
+}
+
+function isBottlerocket(amiType: eks.NodegroupAmiType): boolean {
+  return amiType.startsWith('BOTTLEROCKET');
+}
+
+function isAl2(amiType: eks.NodegroupAmiType): boolean {
+  return amiType.startsWith('AL2_');
+}
+
+function isArmInstance(type: ec2.InstanceType): boolean | undefined {
+  if (Token.isUnresolved(type.toString())) {
+    return undefined;
+  }
+  return type.architecture === ec2.InstanceArchitecture.ARM_64;
+}
+
+/** Validates the options and fills in the defaults; `kubernetesMinor` is undefined for a token version. */
+export function resolveNodegroup(scope: Construct, id: string, options: PlatformNodegroupOptions, kubernetesMinor: number | undefined): ResolvedNodegroup {
+  const name = options.nodegroupName;
+  if (name !== undefined && !Token.isUnresolved(name) && !NODEGROUP_NAME.test(name)) {
+    throw new Error(`nodegroupName: not a valid EKS node group name, got '${name}'; use 1 to 63 letters, digits, '-' and '_', starting with a letter or digit`);
+  }
+
+  const given = options.instanceTypes;
+  if (given !== undefined && given.length === 0) {
+    throw new Error(`instanceTypes: node group '${id}' needs at least one instance type, got []; omit instanceTypes for the default or list one or more`);
+  }
+  const arches = new Set((given ?? []).map(isArmInstance).filter((a) => a !== undefined));
+  if (arches.size > 1) {
+    throw new Error(`instanceTypes: node group '${id}' mixes ARM and x86_64 instance types, got ${given!.join(', ')}; one node group runs one AMI, so split them into two node groups`);
+  }
+  const armInstances = arches.size === 1 ? [...arches][0] : undefined;
+  const amiType = options.amiType ?? (armInstances ? eks.NodegroupAmiType.AL2023_ARM_64_STANDARD : eks.NodegroupAmiType.AL2023_X86_64_STANDARD);
+  if (armInstances !== undefined && armInstances !== isArmAmi(amiType)) {
+    const amiArch = isArmAmi(amiType) ? 'ARM' : 'x86_64';
+    const instanceArch = armInstances ? 'ARM' : 'x86_64';
+    throw new Error(`amiType and instanceTypes: node group '${id}' has the ${amiArch} AMI ${amiType} but ${instanceArch} instance types, got ${given!.join(', ')}; use ${armInstances ? 'AL2023_ARM_64_STANDARD or BOTTLEROCKET_ARM_64' : 'AL2023_X86_64_STANDARD or BOTTLEROCKET_X86_64'}, or instance types of the AMI's architecture`);
+  }
+  if (isAl2(amiType) && kubernetesMinor !== undefined && kubernetesMinor >= FIRST_MINOR_WITHOUT_AL2) {
+    throw new Error(`amiType: EKS publishes no Amazon Linux 2 AMIs for Kubernetes 1.${kubernetesMinor}, got ${amiType} on node group '${id}'; use ${isArmAmi(amiType) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_X86_64_STANDARD'} or a Bottlerocket AMI`);
+  }
+  const instanceTypes = given ?? [isArmAmi(amiType) ? DEFAULT_ARM_INSTANCE : DEFAULT_X86_INSTANCE];
+
+  const minSize = options.minSize ?? DEFAULT_MIN_SIZE;
+  const maxSize = options.maxSize ?? Math.max(DEFAULT_MAX_SIZE, minSize);
+  const desiredSize = options.desiredSize ?? minSize;
+  if (!Token.isUnresolved(minSize) && (!Number.isInteger(minSize) || minSize < 0)) {
+    throw new Error(`minSize: node group '${id}' needs a whole number of nodes from 0, got ${minSize}; pass 0 or more`);
+  }
+  if (!Token.isUnresolved(maxSize) && (!Number.isInteger(maxSize) || maxSize < 1)) {
+    throw new Error(`maxSize: node group '${id}' needs at least one node at most, got ${maxSize}; pass 1 or more`);
+  }
+  if (!Token.isUnresolved(minSize) && !Token.isUnresolved(maxSize) && minSize > maxSize) {
+    throw new Error(`minSize and maxSize: node group '${id}' has minSize ${minSize} greater than maxSize ${maxSize}; raise maxSize or lower minSize`);
+  }
+  if (![minSize, maxSize, desiredSize].some((n) => Token.isUnresolved(n)) && (desiredSize < minSize || desiredSize > maxSize)) {
+    throw new Error(`desiredSize: node group '${id}' must start between minSize ${minSize} and maxSize ${maxSize}, got ${desiredSize}; pass a desiredSize in that range or omit it to start at minSize`);
+  }
+
+  if (options.maxUnavailable !== undefined && options.maxUnavailablePercentage !== undefined) {
+    throw new Error(`maxUnavailable and maxUnavailablePercentage: node group '${id}' sets both, got ${options.maxUnavailable} and ${options.maxUnavailablePercentage}%; set one of them`);
+  }
+  const pct = options.maxUnavailablePercentage;
+  if (pct !== undefined && !Token.isUnresolved(pct) && (!Number.isInteger(pct) || pct < 1 || pct > 100)) {
+    throw new Error(`maxUnavailablePercentage: node group '${id}' needs a whole percentage from 1 to 100, got ${pct}; pass e.g. 25`);
+  }
+  const mu = options.maxUnavailable;
+  if (mu !== undefined && !Token.isUnresolved(mu) && (!Number.isInteger(mu) || mu < 1 || mu > 100)) {
+    throw new Error(`maxUnavailable: node group '${id}' needs a whole number of nodes from 1 to 100 (the EKS limit), got ${mu}; pass e.g. 1`);
+  }
+  const disk = options.diskSize;
+  if (disk !== undefined && !Token.isUnresolved(disk) && (!Number.isInteger(disk) || disk < 1)) {
+    throw new Error(`diskSize: node group '${id}' needs a disk size in whole GiB, got ${disk}; pass e.g. ${DEFAULT_DISK_SIZE_GIB}`);
+  }
+  const hop = options.imdsHopLimit;
+  if (hop !== undefined && !Token.isUnresolved(hop) && (!Number.isInteger(hop) || hop < 1 || hop > 64)) {
+    throw new Error(`imdsHopLimit: node group '${id}' needs a hop limit from 1 to 64, got ${hop}; pass 1 to keep pods away from instance metadata or 2 to let them reach it`);
+  }
+
+  if (options.capacityType === eks.CapacityType.SPOT && instanceTypes.length === 1) {
+    Annotations.of(scope).addWarningV2('cdk-container-platform:spotSingleInstanceType',
+      `instanceTypes: spot node group '${id}' draws from one spot pool, got ${instanceTypes[0]}; list several instance types of similar size so that EKS can replace interrupted nodes`);
+  }
+  return { amiType, instanceTypes, minSize, desiredSize, maxSize };
+}
+
+/**
+ * The node group's launch template: IMDSv2 required, encrypted gp3 volumes. Only settings a managed
+ * node group accepts in a template: no AMI, user data, instance profile or instance type, so EKS keeps
+ * choosing the AMI release and bootstrapping the node.
+ */
+export function nodeLaunchTemplate(scope: Construct, id: string, amiType: eks.NodegroupAmiType, options: PlatformNodegroupOptions): ec2.LaunchTemplate {
+  const diskSize = options.diskSize ?? DEFAULT_DISK_SIZE_GIB;
+  const volume = (size: number) => ec2.BlockDeviceVolume.ebs(size, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true });
+  // Bottlerocket boots from a small OS volume and keeps images and pods on a second, data volume.
+  const blockDevices: ec2.BlockDevice[] = isBottlerocket(amiType)
+    ? [{ deviceName: '/dev/xvda', volume: volume(BOTTLEROCKET_OS_VOLUME_GIB) }, { deviceName: '/dev/xvdb', volume: volume(diskSize) }]
+    : [{ deviceName: '/dev/xvda', volume: volume(diskSize) }];
+  return new ec2.LaunchTemplate(scope, id, {
+    httpEndpoint: true,
+    httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
+    httpPutResponseHopLimit: options.imdsHopLimit ?? DEFAULT_IMDS_HOP_LIMIT,
+    blockDevices,
+  });
+}

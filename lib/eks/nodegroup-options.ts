@@ -1,0 +1,116 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/** Options of `PlatformCluster.addNodegroup` (and of each entry of `PlatformClusterProps.nodegroups`). */
+export interface PlatformNodegroupOptions {
+  /**
+   * The node group's name in EKS: up to 63 letters, digits, `-` and `_`, starting with a letter or digit.
+   * @default - CloudFormation generates a unique name
+   */
+  readonly nodegroupName?: string;
+
+  /**
+   * Instance types, all of one architecture, matching `amiType`. Give several for spot node groups,
+   * so that EKS can draw from more than one spot pool.
+   * @default - [m7i.large] for x86_64 AMIs, [m7g.large] for ARM AMIs
+   */
+  readonly instanceTypes?: ec2.InstanceType[];
+
+  /**
+   * The AMI type, always set explicitly on the node group. AL2 types are refused from Kubernetes 1.33,
+   * where EKS publishes no AL2 AMIs.
+   * @default - AL2023_X86_64_STANDARD, or AL2023_ARM_64_STANDARD when `instanceTypes` are Graviton (ARM) types
+   */
+  readonly amiType?: eks.NodegroupAmiType;
+
+  /**
+   * On-demand or spot capacity.
+   * @default eks.CapacityType.ON_DEMAND
+   */
+  readonly capacityType?: eks.CapacityType;
+
+  /**
+   * The fewest nodes.
+   * @default 2 (one node may drain while another keeps serving)
+   */
+  readonly minSize?: number;
+
+  /**
+   * The node count at creation, between `minSize` and `maxSize`. Later changes made by an autoscaler are
+   * not reverted by CloudFormation unless this value changes.
+   * @default - `minSize`
+   */
+  readonly desiredSize?: number;
+
+  /**
+   * The most nodes.
+   * @default - 4, or `minSize` when that is larger
+   */
+  readonly maxSize?: number;
+
+  /**
+   * Kubernetes labels put on every node.
+   * @default - no labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Kubernetes taints put on every node.
+   * @default - no taints
+   */
+  readonly taints?: eks.TaintSpec[];
+
+  /**
+   * The size of the node's disk in GiB (the root volume of AL2023, the data volume of Bottlerocket),
+   * encrypted gp3, set in the launch template.
+   * @default 50
+   */
+  readonly diskSize?: number;
+
+  /**
+   * How many nodes may be unavailable during a node group update. Excludes `maxUnavailablePercentage`.
+   * @default - 1, unless `maxUnavailablePercentage` is set
+   */
+  readonly maxUnavailable?: number;
+
+  /**
+   * The percentage of nodes that may be unavailable during a node group update (1 to 100). Excludes `maxUnavailable`.
+   * @default - not used; `maxUnavailable` applies
+   */
+  readonly maxUnavailablePercentage?: number;
+
+  /**
+   * Replace nodes during an update even when pod disruption budgets prevent draining them.
+   * @default false (updates respect pod disruption budgets and fail rather than break availability)
+   */
+  readonly forceUpdate?: boolean;
+
+  /**
+   * Let EKS replace nodes that report unhealthy (node auto repair).
+   * @default true
+   */
+  readonly nodeAutoRepair?: boolean;
+
+  /**
+   * The subnets nodes run in. Public subnets are allowed but raise a warning.
+   * @default - the cluster VPC's private subnets
+   */
+  readonly subnets?: ec2.SubnetSelection;
+
+  /**
+   * The IMDS response hop limit of the launch template (IMDSv2 is always required).
+   * 2 lets pods that do not use the host network reach instance metadata (the AWS Load Balancer
+   * Controller, CloudWatch agent and EBS CSI node read region and instance data from it); 1 keeps
+   * them away from it entirely, which is safe once every pod gets credentials through Pod Identity.
+   * @default 2 (the EKS default for managed node groups)
+   */
+  readonly imdsHopLimit?: number;
+
+  /**
+   * The IAM role of the nodes. It needs AmazonEKSWorkerNodePolicy and ECR pull permissions.
+   * @default - a role with AmazonEKSWorkerNodePolicy and AmazonEC2ContainerRegistryPullOnly; no
+   *   AmazonEKS_CNI_Policy, because the VPC CNI gets its own role through Pod Identity
+   */
+  readonly nodeRole?: iam.IRole;
+}

@@ -1,0 +1,24 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { KubeProxyAddon, PlatformCluster } from '../../../lib';
+import { newStack } from '../../helpers';
+
+describe('KubeProxyAddon', () => {
+  test('installs the pinned kube-proxy version before the nodes', () => {
+    const stack = newStack();
+    const platform = new PlatformCluster(stack, 'Platform', { kubectl: false, nodegroups: [{ id: 'N' }] });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.36.0-eksbuild.21' });
+    const nodegroupId = stack.getLogicalId(platform.nodegroups[0].node.defaultChild as any);
+    expect(template.toJSON().Resources[nodegroupId].DependsOn).toContain(stack.getLogicalId(platform.kubeProxy.node.defaultChild as any));
+  });
+
+  test('installs a given version', () => {
+    const stack = newStack();
+    new PlatformCluster(stack, 'Platform', { kubectl: false, coreAddons: { kubeProxy: new KubeProxyAddon({ version: 'v1.36.0-eksbuild.25' }) } });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.36.0-eksbuild.25' });
+  });
+
+  test('fails when read before it is installed', () => {
+    expect(() => new KubeProxyAddon().addon).toThrow(/^addon: the kube-proxy add-on is not installed yet/);
+  });
+});

@@ -1,0 +1,18 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { PlatformCluster } from '../../../lib';
+import { newStack } from '../../helpers';
+
+describe('PodIdentityAgentAddon', () => {
+  const stack = newStack();
+  const platform = new PlatformCluster(stack, 'Platform', { kubectl: false });
+  const template = Template.fromStack(stack);
+
+  test('installs the pinned eks-pod-identity-agent version', () => {
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent', AddonVersion: 'v1.3.10-eksbuild.3' });
+  });
+
+  test('is the one agent of the cluster, also for aws-eks-v2\'s own Pod Identity service accounts', () => {
+    expect(platform.cluster.eksPodIdentityAgent).toBe(platform.podIdentityAgent);
+    template.resourceCountIs('AWS::EKS::Addon', 4);
+  });
+});

@@ -1,0 +1,50 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { PlatformCluster, VpcCniAddon } from '../../../lib';
+import { newStack } from '../../helpers';
+
+describe('VpcCniAddon', () => {
+  const stack = newStack();
+  const vpcCni = new VpcCniAddon();
+  const platform = new PlatformCluster(stack, 'Platform', { kubectl: false, coreAddons: { vpcCni }, nodegroups: [{ id: 'N' }] });
+  const template = Template.fromStack(stack);
+  const id = (c: any) => stack.getLogicalId(c.node.defaultChild);
+
+  test('installs the pinned vpc-cni version and overwrites drifted fields', () => {
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'vpc-cni', AddonVersion: 'v1.22.4-eksbuild.3', ResolveConflicts: 'OVERWRITE' });
+  });
+
+  test('gives aws-node a Pod Identity role with AmazonEKS_CNI_Policy', () => {
+    template.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'vpc-cni',
+      PodIdentityAssociations: [{ ServiceAccount: 'aws-node', RoleArn: { 'Fn::GetAtt': [id(vpcCni.role), 'Arn'] } }],
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'pods.eks.amazonaws.com' } })] },
+      ManagedPolicyArns: [Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::aws:policy/AmazonEKS_CNI_Policy'])]) })],
+    });
+    expect(platform.vpcCniRole).toBe(vpcCni.role);
+  });
+
+  test('waits for the Pod Identity Agent that hands it credentials', () => {
+    expect(template.toJSON().Resources[id(vpcCni.addon)].DependsOn).toContain(id(platform.podIdentityAgent));
+  });
+
+  test('uses a given role', () => {
+    const s = newStack();
+    const role = iam.Role.fromRoleArn(s, 'Cni', 'arn:aws:iam::111122223333:role/cni');
+    new PlatformCluster(s, 'Platform', { kubectl: false, coreAddons: { vpcCni: new VpcCniAddon({ role }) } });
+    Template.fromStack(s).hasResourceProperties('AWS::EKS::Addon', { AddonName: 'vpc-cni', PodIdentityAssociations: [{ ServiceAccount: 'aws-node', RoleArn: 'arn:aws:iam::111122223333:role/cni' }] });
+  });
+
+  test('fails when the version is not an EKS add-on version', () => {
+    expect(() => new PlatformCluster(newStack(), 'Platform', { kubectl: false, coreAddons: { vpcCni: new VpcCniAddon({ version: '1.22' }) } }))
+      .toThrow(/^version: not an EKS add-on version for vpc-cni, got '1.22'/);
+  });
+
+  test('fails when one add-on object is installed on two clusters', () => {
+    const shared = new VpcCniAddon();
+    new PlatformCluster(newStack(), 'A', { kubectl: false, coreAddons: { vpcCni: shared } });
+    expect(() => new PlatformCluster(newStack(), 'B', { kubectl: false, coreAddons: { vpcCni: shared } })).toThrow(/^install: this vpc-cni add-on object is already installed/);
+  });
+});
