@@ -117,7 +117,8 @@ export class PlatformVpc extends Construct {
   /**
    * The interface endpoints that container workloads need when they have no route to the internet:
    * image pulls (ECR api and dkr), logs, STS, node registration and the load balancer controller (EC2,
-   * ELB, Auto Scaling, EKS, EKS Auth for Pod Identity), ECS agents, secrets, parameters, KMS and ECS Exec (SSM messages).
+   * ELB, Auto Scaling, EKS, EKS Auth for Pod Identity), ECS agents, secrets, parameters, KMS, ECS Exec (SSM messages),
+   * and Lambda, which the EKS kubectl handler's provider framework calls from inside the VPC.
    */
   public static readonly CONTAINER_ENDPOINTS: ec2.InterfaceVpcEndpointAwsService[] = [
     ec2.InterfaceVpcEndpointAwsService.ECR,
@@ -136,6 +137,7 @@ export class PlatformVpc extends Construct {
     ec2.InterfaceVpcEndpointAwsService.SSM,
     ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
     ec2.InterfaceVpcEndpointAwsService.KMS,
+    ec2.InterfaceVpcEndpointAwsService.LAMBDA,
   ];
 
   /** The VPC. */

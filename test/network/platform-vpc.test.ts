@@ -111,7 +111,7 @@ describe('PlatformVpc, private-only layout', () => {
 
   test('creates every container endpoint behind one security group that admits HTTPS from the VPC', () => {
     template.resourceCountIs('AWS::EC2::VPCEndpoint', PlatformVpc.CONTAINER_ENDPOINTS.length + 1);
-    for (const name of ['ecr.api', 'ecr.dkr', 'logs', 'sts', 'eks', 'eks-auth', 'ec2', 'elasticloadbalancing']) {
+    for (const name of ['ecr.api', 'ecr.dkr', 'logs', 'sts', 'eks', 'eks-auth', 'ec2', 'elasticloadbalancing', 'lambda']) {
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
         ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, `.${name}`]] },
         PrivateDnsEnabled: true,
