@@ -12,6 +12,7 @@ import { EcsSharedAlbStack } from '../examples/ecs-shared-alb';
 import { EksClusterStack } from '../examples/eks-cluster-stack';
 import { EksFargateOnlyStack } from '../examples/eks-fargate-only-stack';
 // example imports: eks add-ons
+import { EksFullPlatformStack } from '../examples/eks-full-platform-stack';
 
 const app = new App();
 Validations.of(app).addPlugins(...ComplianceReport.standardPacks());
@@ -25,5 +26,6 @@ new EcsSharedAlbStack(app, 'EcsSharedAlb');
 new EksClusterStack(app, 'EksCluster');
 new EksFargateOnlyStack(app, 'EksFargateOnly');
 // example stacks: eks add-ons
+new EksFullPlatformStack(app, 'EksFullPlatform');
 
 app.synth();

@@ -28,3 +28,9 @@ export * from './eks/addons/vpc-cni';
 export * from './eks/addons/kube-proxy';
 export * from './eks/addons/coredns';
 // eks add-ons
+export * from './eks/addons/reclaim-policy';
+export * from './eks/addons/aws-load-balancer-controller';
+export * from './eks/addons/ebs-csi-driver';
+export * from './eks/addons/efs-csi-driver';
+export * from './eks/addons/container-insights';
+export * from './eks/addons/metrics-server';

@@ -1,0 +1,58 @@
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import {
+  AwsLoadBalancerController, ContainerInsights, EbsCsiDriver, EfsCsiDriver, EfsStaticVolume, MetricsServer, PlatformCluster, PlatformVpc,
+} from '../lib';
+
+/** The namespace whose pods run on Fargate. */
+const SERVERLESS_NAMESPACE = 'serverless';
+
+/**
+ * The full EKS platform: a public/private VPC, a cluster with a managed node group and a Fargate
+ * profile, and the add-ons a platform team installs on day one: the AWS Load Balancer Controller
+ * (ALB per Ingress, NLB per LoadBalancer Service), EBS CSI (default gp3 StorageClass), EFS CSI (a shared
+ * file system, dynamic provisioning for nodes and a static volume for Fargate pods), Container Insights
+ * (with Fargate pod logs) and metrics-server (for the Horizontal Pod Autoscaler).
+ */
+export class EksFullPlatformStack extends Stack {
+  public readonly network: PlatformVpc;
+  public readonly platform: PlatformCluster;
+  public readonly loadBalancerController: AwsLoadBalancerController;
+  public readonly ebsCsiDriver: EbsCsiDriver;
+  public readonly efsCsiDriver: EfsCsiDriver;
+  public readonly containerInsights: ContainerInsights;
+  public readonly metricsServer: MetricsServer;
+  public readonly serverlessVolume: EfsStaticVolume;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.network = new PlatformVpc(this, 'Network');
+
+    this.loadBalancerController = new AwsLoadBalancerController();
+    this.ebsCsiDriver = new EbsCsiDriver();
+    this.efsCsiDriver = new EfsCsiDriver();
+    this.containerInsights = new ContainerInsights();
+    this.metricsServer = new MetricsServer();
+
+    this.platform = new PlatformCluster(this, 'Cluster', {
+      vpc: this.network.vpc,
+      nodegroups: [{ id: 'General', instanceTypes: [new ec2.InstanceType('m7i.large')], minSize: 2, maxSize: 6 }],
+      fargateProfiles: [{ id: 'Serverless', selectors: [{ namespace: SERVERLESS_NAMESPACE }] }],
+      addons: [this.loadBalancerController, this.ebsCsiDriver, this.efsCsiDriver, this.containerInsights, this.metricsServer],
+    });
+
+    // Pods on Fargate mount EFS only through static volumes; the claim lives in their namespace.
+    const namespace = new eks.KubernetesManifest(this, 'ServerlessNamespace', {
+      cluster: this.platform.cluster,
+      manifest: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SERVERLESS_NAMESPACE } }],
+    });
+    this.serverlessVolume = this.efsCsiDriver.addStaticVolume('ServerlessSharedData', { namespace: SERVERLESS_NAMESPACE, claimName: 'shared-data' });
+    this.serverlessVolume.manifest.node.addDependency(namespace);
+
+    new CfnOutput(this, 'ClusterName', { value: this.platform.cluster.clusterName });
+    new CfnOutput(this, 'FileSystemId', { value: this.efsCsiDriver.fileSystem!.fileSystemId });
+    new CfnOutput(this, 'FargateLogGroup', { value: this.containerInsights.fargateLogGroup!.logGroupName });
+  }
+}

@@ -1,0 +1,156 @@
+// Module-private helpers shared by the add-ons of this folder. Not exported from lib/index.ts:
+// jsii only publishes what the entry point reaches, and these are implementation details.
+import { Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { PlatformCluster } from '../platform-cluster';
+
+/** EKS managed add-on versions look like `v1.45.0-eksbuild.1` (`aws eks describe-addon-versions`). */
+const MANAGED_ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+/** Kubernetes object names are DNS subdomains (RFC 1123). */
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Fails on a Kubernetes object name the API server would reject. */
+export function validateKubernetesName(prop: string, name: string | undefined): void {
+  if (name === undefined || Token.isUnresolved(name)) {
+    return;
+  }
+  if (name.length > 253 || !K8S_NAME.test(name)) {
+    throw new Error(`${prop}: not a valid Kubernetes object name, got '${name}'; use at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`);
+  }
+}
+
+/** The EKS service principal that Pod Identity roles trust. */
+const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
+
+/** Fails on a managed add-on version that EKS would reject at deploy time. */
+export function validateAddonVersion(prop: string, version: string | undefined): void {
+  if (version === undefined || Token.isUnresolved(version)) {
+    return;
+  }
+  if (!MANAGED_ADDON_VERSION.test(version)) {
+    throw new Error(`${prop}: not an EKS add-on version, got '${version}'; pass a version such as 'v1.45.0-eksbuild.1' as listed by 'aws eks describe-addon-versions'`);
+  }
+}
+
+/** `1.36` for Kubernetes 1.36, whatever patch or suffix the version object carries. */
+export function kubernetesMinor(cluster: PlatformCluster): string {
+  const match = /^(\d+\.\d+)/.exec(cluster.version.version);
+  return match ? match[1] : cluster.version.version;
+}
+
+/**
+ * The version to install: the one the user gave, else the one pinned for the cluster's Kubernetes
+ * version. A Kubernetes version with no pin fails rather than letting EKS pick one at deploy time.
+ */
+export function resolveAddonVersion(addonName: string, pinned: Record<string, string>, cluster: PlatformCluster, given?: string): string {
+  if (given !== undefined) {
+    return given;
+  }
+  const minor = kubernetesMinor(cluster);
+  const version = pinned[minor];
+  if (version === undefined) {
+    throw new Error(`version: no ${addonName} version is pinned for Kubernetes ${minor} (pinned: ${Object.keys(pinned).join(', ')}), got version undefined; pass version explicitly, from 'aws eks describe-addon-versions --addon-name ${addonName} --kubernetes-version ${minor}'`);
+  }
+  return version;
+}
+
+/** Fails when an add-on that applies Kubernetes manifests or Helm charts meets a cluster without the kubectl handler. */
+export function requireKubectl(cluster: PlatformCluster, addonName: string, why: string): void {
+  if (!cluster.kubectlEnabled) {
+    throw new Error(`kubectl: the ${addonName} add-on ${why} and needs the cluster's kubectl handler, got kubectl: false on ${cluster.node.path}; leave kubectl enabled on the cluster or do not install ${addonName}`);
+  }
+}
+
+/** Guards against installing one add-on object on two clusters (the cluster itself rejects duplicate names). */
+export function assertNotInstalled(installedOn: PlatformCluster | undefined, addonName: string): void {
+  if (installedOn) {
+    throw new Error(`install: this ${addonName} add-on object is already installed on ${installedOn.node.path}; create one add-on object per cluster`);
+  }
+}
+
+/**
+ * Whether a Fargate profile of the cluster selects pods in `namespace` carrying `podLabels`: a selector
+ * matches when its namespace is the pods' (or `*`) and each of its labels is one of the pods' labels.
+ */
+export function fargateSelects(cluster: PlatformCluster, namespace: string, podLabels: Record<string, string>): boolean {
+  return cluster.fargateProfiles.some((profile) => {
+    const cfn = profile.node.defaultChild as eks.CfnFargateProfile;
+    const selectors = (cfn.selectors as eks.CfnFargateProfile.SelectorProperty[] | undefined) ?? [];
+    return selectors.some((s) => {
+      if (s.namespace !== namespace && s.namespace !== '*') {
+        return false;
+      }
+      const labels = (s.labels as eks.CfnFargateProfile.LabelProperty[] | undefined) ?? [];
+      return labels.every((l) => podLabels[l.key] === l.value);
+    });
+  });
+}
+
+/**
+ * On a Fargate-only cluster, checks at synth (when every profile exists) that a profile selects the
+ * add-on's pods; otherwise they stay Pending and the install never finishes.
+ */
+export function requireFargateSelection(scope: Construct, cluster: PlatformCluster, addonName: string, namespace: string, podLabels: Record<string, string>): void {
+  scope.node.addValidation({
+    validate: () => {
+      if (!cluster.fargateOnly || fargateSelects(cluster, namespace, podLabels)) {
+        return [];
+      }
+      const [key, value] = Object.entries(podLabels)[0];
+      return [`fargateProfiles: on a Fargate-only cluster the ${addonName} pods run on Fargate, got no profile of ${cluster.node.path} selecting them in namespace ${namespace}; add a profile with selectors [{ namespace: '${namespace}', labels: { '${key}': '${value}' } }]`];
+    },
+  });
+}
+
+/** A role that EKS Pod Identity lets pods assume: trust `pods.eks.amazonaws.com` with AssumeRole and TagSession. */
+export function podIdentityRole(scope: Construct, id: string, description: string, managedPolicies: iam.IManagedPolicy[] = []): iam.Role {
+  const role = new iam.Role(scope, id, {
+    description,
+    assumedBy: new iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL),
+    managedPolicies,
+  });
+  // Pod Identity tags the session with the cluster, namespace and service account.
+  role.assumeRolePolicy?.addStatements(new iam.PolicyStatement({
+    actions: ['sts:TagSession'],
+    principals: [new iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL)],
+  }));
+  return role;
+}
+
+/**
+ * An EKS managed add-on with its Pod Identity associations, waiting for the Pod Identity agent
+ * (associations do nothing without it) and for compute.
+ */
+export function managedAddon(scope: Construct, id: string, cluster: PlatformCluster, props: {
+  addonName: string;
+  addonVersion: string;
+  associations?: Array<{ serviceAccount: string; role: iam.IRole }>;
+  configurationValues?: Record<string, unknown>;
+}): eks.CfnAddon {
+  const addon = new eks.CfnAddon(scope, id, {
+    addonName: props.addonName,
+    addonVersion: props.addonVersion,
+    clusterName: cluster.cluster.clusterName,
+    // OVERWRITE takes over fields a previous self-managed install left behind, so a retry converges.
+    resolveConflicts: 'OVERWRITE',
+    podIdentityAssociations: props.associations?.map((a) => ({ serviceAccount: a.serviceAccount, roleArn: a.role.roleArn })),
+    configurationValues: props.configurationValues ? JSON.stringify(props.configurationValues) : undefined,
+  });
+  if (props.associations?.length) {
+    addon.node.addDependency(cluster.podIdentityAgent);
+    for (const a of props.associations) {
+      addon.node.addDependency(a.role);
+    }
+  }
+  // Pods need somewhere to run for the add-on to become ACTIVE; on delete it goes before the nodes.
+  cluster.waitForCompute(addon);
+  return addon;
+}
+
+/** The ARN of an AWS managed policy under `service-role/`, partition-aware. */
+export function awsManagedServiceRolePolicy(name: string): iam.IManagedPolicy {
+  return iam.ManagedPolicy.fromAwsManagedPolicyName(`service-role/${name}`);
+}

@@ -1,0 +1,290 @@
+import { CfnJson, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { Compliance } from '../../compliance/acknowledge';
+import type { PlatformCluster } from '../platform-cluster';
+import { assertNotInstalled, fargateSelects, podIdentityRole, requireFargateSelection, requireKubectl, validateKubernetesName } from './addon-support';
+import type { IClusterAddon } from './cluster-addon';
+import { loadBalancerControllerPolicyDocument } from './lb-controller-iam-policy';
+
+/**
+ * Chart `aws-load-balancer-controller` 3.5.0 installs controller v3.5.0, the newest release found
+ * (aws/eks-charts PR 1354, merged 2026-08-03). Not aws-eks-v2's AlbControllerVersion, which stops at v3.2.2.
+ */
+const LB_CONTROLLER_CHART_VERSION = '3.5.0';
+/** The chart repository AWS publishes the controller in. */
+const EKS_CHARTS_REPOSITORY = 'https://aws.github.io/eks-charts';
+/** The chart, release and service account name AWS's install guide uses; the IAM binding refers to it. */
+const LB_CONTROLLER_NAME = 'aws-load-balancer-controller';
+/** The controller lives beside the other cluster components. */
+const LB_CONTROLLER_NAMESPACE = 'kube-system';
+/** The labels the chart puts on the controller's pods (release name = chart name), for Fargate selectors. */
+const LB_CONTROLLER_POD_LABELS = { 'app.kubernetes.io/name': LB_CONTROLLER_NAME, 'app.kubernetes.io/instance': LB_CONTROLLER_NAME };
+/**
+ * Helm's own timeout: below the 15 minutes the kubectl handler Lambda may run (aws-cdk issue 22257),
+ * so a stuck install fails with Helm's message instead of a Lambda timeout and a stuck stack.
+ */
+const HELM_TIMEOUT = Duration.minutes(10);
+/** Two replicas: the controller's webhooks must answer while one pod is rescheduled. */
+const DEFAULT_REPLICAS = 2;
+/** The IngressClass name the controller's documentation uses. */
+const DEFAULT_INGRESS_CLASS = 'alb';
+/** The controller name an IngressClass must carry for this controller to reconcile it. */
+const ALB_INGRESS_CONTROLLER = 'ingress.k8s.aws/alb';
+
+/** Props of {@link AwsLoadBalancerController}. */
+export interface AwsLoadBalancerControllerProps {
+  /**
+   * The Helm chart version. The IAM policy shipped with this library is upstream's for chart 3.5.0;
+   * check `docs/install/iam_policy.json` at the matching tag when you change it.
+   * @default '3.5.0' (controller v3.5.0)
+   */
+  readonly chartVersion?: string;
+
+  /**
+   * How the controller's pods get AWS credentials.
+   * @default - `IdentityType.POD_IDENTITY`; `IdentityType.IRSA` when the controller runs on Fargate (a
+   *   Fargate-only cluster, or a profile selecting its pods in kube-system), where Pod Identity does not work
+   */
+  readonly identityType?: eks.IdentityType;
+
+  /**
+   * The name of the IngressClass the library creates for the controller.
+   * @default 'alb'
+   */
+  readonly ingressClassName?: string;
+
+  /**
+   * Whether the IngressClass is the cluster's default, used by Ingresses that name no class.
+   * @default true
+   */
+  readonly defaultIngressClass?: boolean;
+
+  /**
+   * Controller replicas.
+   * @default 2
+   */
+  readonly replicas?: number;
+
+  /**
+   * The controller image repository, for clusters that cannot reach public.ecr.aws (isolated subnets):
+   * e.g. the regional `602401143452.dkr.ecr.<region>.amazonaws.com/amazon/aws-load-balancer-controller`.
+   * @default - the chart's default, public.ecr.aws/eks/aws-load-balancer-controller
+   */
+  readonly imageRepository?: string;
+}
+
+/**
+ * The AWS Load Balancer Controller: an ALB for each Ingress, an NLB for each Service of type LoadBalancer.
+ *
+ * Installs the `aws-load-balancer-controller` Helm chart into kube-system with the region and VPC id
+ * passed as values (a controller on Fargate has no instance metadata to find them), the upstream
+ * IAM policy as a customer managed policy, credentials through Pod Identity (IRSA on a Fargate-only
+ * cluster), and an IngressClass.
+ *
+ * Deletion: everything this add-on creates in Kubernetes depends on the chart, so CloudFormation
+ * deletes it while the controller still runs; the chart depends on the node groups, Fargate profiles
+ * and IAM, so the controller keeps running and keeps its permissions until then. Ingresses and
+ * LoadBalancer Services you create yourself must be deleted before the stack, or be created in the
+ * stack with `addLoadBalancedResource`; otherwise their load balancers outlive the cluster.
+ */
+export class AwsLoadBalancerController implements IClusterAddon {
+  public readonly name: string = LB_CONTROLLER_NAME;
+
+  private readonly props: AwsLoadBalancerControllerProps;
+  private installedOn?: PlatformCluster;
+  private _chart?: eks.HelmChart;
+  private _role?: iam.Role;
+  private _policy?: iam.ManagedPolicy;
+  private _ingressClass?: eks.KubernetesManifest;
+
+  constructor(props: AwsLoadBalancerControllerProps = {}) {
+    const chartVersion = props.chartVersion;
+    if (chartVersion !== undefined && !Token.isUnresolved(chartVersion) && !/^\d+\.\d+\.\d+$/.test(chartVersion)) {
+      throw new Error(`chartVersion: not a Helm chart version, got '${chartVersion}'; pass a version such as '${LB_CONTROLLER_CHART_VERSION}' (no leading v)`);
+    }
+    validateKubernetesName('ingressClassName', props.ingressClassName);
+    const replicas = props.replicas;
+    if (replicas !== undefined && !Token.isUnresolved(replicas) && (!Number.isInteger(replicas) || replicas < 1)) {
+      throw new Error(`replicas: must be a whole number of at least 1, got ${replicas}; use 2 or more so the webhooks stay available`);
+    }
+    this.props = props;
+  }
+
+  /** The Helm release. Undefined before `install`. */
+  public get chart(): eks.HelmChart | undefined {
+    return this._chart;
+  }
+
+  /** The role the controller's pods assume. Undefined before `install`. */
+  public get role(): iam.Role | undefined {
+    return this._role;
+  }
+
+  /** The upstream IAM policy, attached to `role`. Undefined before `install`. */
+  public get policy(): iam.ManagedPolicy | undefined {
+    return this._policy;
+  }
+
+  /** The IngressClass manifest. Undefined before `install`. */
+  public get ingressClass(): eks.KubernetesManifest | undefined {
+    return this._ingressClass;
+  }
+
+  public install(cluster: PlatformCluster): void {
+    assertNotInstalled(this.installedOn, this.name);
+    requireKubectl(cluster, this.name, 'installs a Helm chart');
+    const identityType = this.identityFor(cluster);
+    this.installedOn = cluster;
+
+    const scope = new Construct(cluster, 'AwsLoadBalancerController');
+    requireFargateSelection(scope, cluster, this.name, LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_POD_LABELS);
+    const policy = new iam.ManagedPolicy(scope, 'Policy', {
+      description: `AWS Load Balancer Controller of ${cluster.node.path} (upstream iam_policy.json of chart ${this.props.chartVersion ?? LB_CONTROLLER_CHART_VERSION})`,
+      document: loadBalancerControllerPolicyDocument(),
+    });
+    Compliance.acknowledgeAll(policy, [
+      {
+        ruleId: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Upstream policy of the AWS Load Balancer Controller: load balancers, target groups, listeners and security groups are created at run time with names unknown at synth; mutating actions are scoped by the elbv2.k8s.aws/cluster tag conditions, Describe* actions have no resource-level permissions.',
+      },
+      {
+        ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:*:security-group/*]',
+        reason: 'Upstream policy of the AWS Load Balancer Controller: tags only security groups it creates, enforced by the elbv2.k8s.aws/cluster request/resource tag conditions; the group ids are unknown at synth.',
+      },
+      {
+        ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:targetgroup/*/*]',
+        reason: 'Upstream policy of the AWS Load Balancer Controller: target groups are created per Service/Ingress at run time, their names are unknown at synth; tagging is scoped by elbv2.k8s.aws/cluster tag conditions.',
+      },
+      {
+        ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/net/*/*]',
+        reason: 'Upstream policy of the AWS Load Balancer Controller: NLBs are created per Service at run time with names unknown at synth; tagging is scoped by elbv2.k8s.aws/cluster tag conditions.',
+      },
+      {
+        ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/app/*/*]',
+        reason: 'Upstream policy of the AWS Load Balancer Controller: ALBs are created per Ingress group at run time with names unknown at synth; tagging is scoped by elbv2.k8s.aws/cluster tag conditions.',
+      },
+      {
+        ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/net/*/*/*]',
+        reason: 'Upstream policy of the AWS Load Balancer Controller: tags the listeners of the NLBs it creates at run time; their ARNs are unknown at synth.',
+      },
+      {
+        ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/app/*/*/*]',
+        reason: 'Upstream policy of the AWS Load Balancer Controller: tags the listeners of the ALBs it creates at run time; their ARNs are unknown at synth.',
+      },
+      {
+        ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/net/*/*/*]',
+        reason: 'Upstream policy of the AWS Load Balancer Controller: tags the listener rules it creates at run time; their ARNs are unknown at synth.',
+      },
+      {
+        ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/app/*/*/*]',
+        reason: 'Upstream policy of the AWS Load Balancer Controller: tags the ALB listener rules it creates for Ingress paths at run time; their ARNs are unknown at synth.',
+      },
+    ]);
+    this._policy = policy;
+
+    const serviceAccountAnnotations: Record<string, string> = {};
+    let binding: IConstruct;
+    if (identityType === eks.IdentityType.POD_IDENTITY) {
+      const role = podIdentityRole(scope, 'Role', `AWS Load Balancer Controller of ${cluster.node.path}, through EKS Pod Identity`, [policy]);
+      const association = new eks.CfnPodIdentityAssociation(scope, 'PodIdentityAssociation', {
+        clusterName: cluster.cluster.clusterName,
+        namespace: LB_CONTROLLER_NAMESPACE,
+        serviceAccount: LB_CONTROLLER_NAME,
+        roleArn: role.roleArn,
+      });
+      association.node.addDependency(cluster.podIdentityAgent);
+      this._role = role;
+      binding = association;
+    } else {
+      // Fargate pods cannot use Pod Identity: the role trusts the cluster's OIDC provider for this one service account.
+      const provider = cluster.cluster.openIdConnectProvider;
+      const issuer = provider.openIdConnectProviderIssuer;
+      const conditions = new CfnJson(scope, 'IrsaConditions', {
+        value: {
+          [`${issuer}:aud`]: 'sts.amazonaws.com',
+          [`${issuer}:sub`]: `system:serviceaccount:${LB_CONTROLLER_NAMESPACE}:${LB_CONTROLLER_NAME}`,
+        },
+      });
+      const role = new iam.Role(scope, 'Role', {
+        description: `AWS Load Balancer Controller of ${cluster.node.path}, through IRSA (pods on Fargate cannot use Pod Identity)`,
+        assumedBy: new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: conditions }),
+        managedPolicies: [policy],
+      });
+      serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = role.roleArn;
+      this._role = role;
+      binding = provider;
+    }
+
+    const values: Record<string, unknown> = {
+      clusterName: cluster.cluster.clusterName,
+      region: Stack.of(scope).region,
+      vpcId: cluster.vpc.vpcId,
+      replicaCount: this.props.replicas ?? DEFAULT_REPLICAS,
+      serviceAccount: { create: true, name: LB_CONTROLLER_NAME, annotations: serviceAccountAnnotations },
+      // The library writes the IngressClass itself, so it is a reviewed object and deleted before the controller.
+      createIngressClassResource: false,
+      ingressClass: this.props.ingressClassName ?? DEFAULT_INGRESS_CLASS,
+    };
+    if (this.props.imageRepository !== undefined) {
+      values.image = { repository: this.props.imageRepository };
+    }
+    const chart = new eks.HelmChart(scope, 'Chart', {
+      cluster: cluster.cluster,
+      chart: LB_CONTROLLER_NAME,
+      repository: EKS_CHARTS_REPOSITORY,
+      version: this.props.chartVersion ?? LB_CONTROLLER_CHART_VERSION,
+      release: LB_CONTROLLER_NAME,
+      namespace: LB_CONTROLLER_NAMESPACE,
+      createNamespace: false,
+      wait: true,
+      timeout: HELM_TIMEOUT,
+      values,
+    });
+    // Created after, and deleted before, the IAM the controller uses and the compute it runs on.
+    chart.node.addDependency(this._role, policy, binding);
+    cluster.waitForCompute(chart);
+    this._chart = chart;
+
+    const className = this.props.ingressClassName ?? DEFAULT_INGRESS_CLASS;
+    const isDefault = this.props.defaultIngressClass ?? true;
+    const ingressClass = new eks.KubernetesManifest(scope, 'IngressClass', {
+      cluster: cluster.cluster,
+      manifest: [{
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'IngressClass',
+        metadata: {
+          name: className,
+          labels: { 'app.kubernetes.io/name': LB_CONTROLLER_NAME },
+          ...(isDefault ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {}),
+        },
+        spec: { controller: ALB_INGRESS_CONTROLLER },
+      }],
+    });
+    this.addLoadBalancedResource(ingressClass);
+    this._ingressClass = ingressClass;
+  }
+
+  /**
+   * Makes a construct that asks for load balancers (a KubernetesManifest or HelmChart with an Ingress or
+   * a Service of type LoadBalancer) depend on the controller, so CloudFormation deletes it while the
+   * controller still runs and can delete the load balancers. Call after `install`.
+   */
+  public addLoadBalancedResource(resource: IConstruct): void {
+    if (!this._chart) {
+      throw new Error(`resource: ${resource.node.path} cannot depend on the ${this.name} add-on before it is installed; add the add-on to a PlatformCluster first`);
+    }
+    resource.node.addDependency(this._chart);
+  }
+
+  private identityFor(cluster: PlatformCluster): eks.IdentityType {
+    // The controller runs on Fargate when the cluster has no nodes or a profile selects its pods.
+    const onFargate = cluster.fargateOnly || fargateSelects(cluster, LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_POD_LABELS);
+    const given = this.props.identityType;
+    if (given === eks.IdentityType.POD_IDENTITY && onFargate) {
+      throw new Error(`identityType: EKS Pod Identity does not work for pods on Fargate, got IdentityType.POD_IDENTITY while the controller's pods run on Fargate in ${cluster.node.path} (${cluster.fargateOnly ? 'a Fargate-only cluster' : 'a profile selects them in kube-system'}); leave identityType unset (IRSA) or keep the controller on node groups`);
+    }
+    return given ?? (onFargate ? eks.IdentityType.IRSA : eks.IdentityType.POD_IDENTITY);
+  }
+}

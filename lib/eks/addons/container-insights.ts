@@ -1,0 +1,215 @@
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { Compliance } from '../../compliance/acknowledge';
+import { LogEncryptionKey } from '../../compliance/log-encryption-key';
+import type { PlatformCluster } from '../platform-cluster';
+import { assertNotInstalled, managedAddon, podIdentityRole, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import type { IClusterAddon } from './cluster-addon';
+
+/**
+ * Pinned `amazon-cloudwatch-observability` versions per Kubernetes version: v6.1.0-eksbuild.1 is the
+ * newest that `aws eks describe-addon-versions --kubernetes-version 1.35` listed (quoted in public
+ * repositories in 2026). No newer build could be confirmed for 1.36; the same version is pinned there.
+ */
+const CLOUDWATCH_OBSERVABILITY_VERSIONS: Record<string, string> = {
+  '1.36': 'v6.1.0-eksbuild.1',
+  '1.35': 'v6.1.0-eksbuild.1',
+};
+/** The add-on runs its agent and Fluent Bit under this service account in namespace amazon-cloudwatch. */
+const CLOUDWATCH_AGENT_SA = 'cloudwatch-agent';
+/** Fargate's built-in log router reads its configuration from this namespace, which must carry this label. */
+const FARGATE_LOGGING_NAMESPACE = 'aws-observability';
+/** ... and from this ConfigMap in it. */
+const FARGATE_LOGGING_CONFIGMAP = 'aws-logging';
+/** The Fargate log router rejects a ConfigMap whose data exceeds 5,300 characters (EKS Fargate logging docs). */
+const FARGATE_LOGGING_MAX_CHARS = 5300;
+/** An unresolved token in the ConfigMap (cluster name, region) is counted at this length: an EKS cluster name has at most 100. */
+const TOKEN_CHARS_ESTIMATE = 100;
+/** Fargate pod logs are kept a year, like the platform's other logs. */
+const DEFAULT_FARGATE_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+
+/** Props of {@link ContainerInsights}. */
+export interface ContainerInsightsProps {
+  /**
+   * The `amazon-cloudwatch-observability` add-on version, e.g. `v6.1.0-eksbuild.1`.
+   * @default - the version pinned in this library for the cluster's Kubernetes version
+   */
+  readonly version?: string;
+
+  /**
+   * Ship the logs of pods on Fargate to CloudWatch with Fargate's built-in log router (namespace
+   * aws-observability, ConfigMap aws-logging, write access for every Fargate profile's pod execution role).
+   * @default - true when the cluster has Fargate profiles
+   */
+  readonly fargateLogging?: boolean;
+
+  /**
+   * Retention of the Fargate pod log group.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly fargateLogRetention?: logs.RetentionDays;
+
+  /**
+   * The KMS key of the Fargate pod log group; its key policy must let CloudWatch Logs use it.
+   * @default - a created LogEncryptionKey (rotated, retained)
+   */
+  readonly fargateLogKey?: kms.IKey;
+
+  /**
+   * Fluent Bit `[FILTER]` sections for the Fargate log router (the ConfigMap's `filters.conf`), e.g. a
+   * grep filter that drops health checks. Counted in the 5,300 characters the router accepts.
+   * @default - no filter
+   */
+  readonly fargateLogFilters?: string;
+}
+
+/**
+ * CloudWatch Container Insights: the `amazon-cloudwatch-observability` managed add-on (CloudWatch agent
+ * and Fluent Bit on every EC2 node) with a Pod Identity role holding AWS's CloudWatchAgentServerPolicy,
+ * and, for pods on Fargate, Fargate's built-in log router writing to a retained, encrypted log group.
+ *
+ * On a Fargate-only cluster the add-on is not installed: its agent is a DaemonSet and Fargate runs
+ * none; a warning says so, and only Fargate logging is set up. Pods that start before the aws-logging
+ * ConfigMap exists log nowhere until they restart.
+ */
+export class ContainerInsights implements IClusterAddon {
+  public readonly name: string = 'amazon-cloudwatch-observability';
+
+  private readonly props: ContainerInsightsProps;
+  private installedOn?: PlatformCluster;
+  private _addon?: eks.CfnAddon;
+  private _role?: iam.Role;
+  private _fargateLogGroup?: logs.LogGroup;
+  private _fargateLogging?: eks.KubernetesManifest;
+
+  constructor(props: ContainerInsightsProps = {}) {
+    validateAddonVersion('version', props.version);
+    this.props = props;
+  }
+
+  /** The managed add-on. Undefined before `install` and on a Fargate-only cluster. */
+  public get addon(): eks.CfnAddon | undefined {
+    return this._addon;
+  }
+
+  /** The role of the CloudWatch agent. Undefined before `install` and on a Fargate-only cluster. */
+  public get role(): iam.Role | undefined {
+    return this._role;
+  }
+
+  /** The log group of Fargate pod logs. Undefined before `install` and without Fargate logging. */
+  public get fargateLogGroup(): logs.LogGroup | undefined {
+    return this._fargateLogGroup;
+  }
+
+  /** The aws-observability namespace and aws-logging ConfigMap. Undefined before `install` and without Fargate logging. */
+  public get fargateLogging(): eks.KubernetesManifest | undefined {
+    return this._fargateLogging;
+  }
+
+  public install(cluster: PlatformCluster): void {
+    assertNotInstalled(this.installedOn, this.name);
+    const fargateLogging = this.props.fargateLogging ?? cluster.fargateProfiles.length > 0;
+    if (fargateLogging && !cluster.kubectlEnabled) {
+      throw new Error(`fargateLogging: the Fargate log router is configured by a Kubernetes ConfigMap, which needs the cluster's kubectl handler, got kubectl: false on ${cluster.node.path}; set fargateLogging: false or leave kubectl enabled`);
+    }
+    const version = cluster.fargateOnly ? undefined : resolveAddonVersion(this.name, CLOUDWATCH_OBSERVABILITY_VERSIONS, cluster, this.props.version);
+    this.installedOn = cluster;
+    const scope = new Construct(cluster, 'ContainerInsights');
+
+    if (cluster.fargateOnly) {
+      Annotations.of(scope).addWarningV2('cdk-container-platform:container-insights-fargate-only',
+        `The ${this.name} add-on is not installed on the Fargate-only cluster ${cluster.node.path}: its CloudWatch agent is a DaemonSet and Fargate runs no DaemonSets, so there are no Container Insights metrics; only pod logs are shipped, by Fargate's log router. Add a node group for Container Insights metrics.`);
+    } else {
+      const role = podIdentityRole(scope, 'Role', `CloudWatch agent and Fluent Bit of ${cluster.node.path}, through EKS Pod Identity`,
+        [iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy')]);
+      Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]',
+        'CloudWatchAgentServerPolicy is the policy AWS maintains for the CloudWatch agent the add-on runs; the agent writes metrics and log groups whose names it derives at run time, so a narrower copy would break with agent updates.');
+      this._role = role;
+      this._addon = managedAddon(scope, 'Addon', cluster, {
+        addonName: this.name,
+        addonVersion: version!,
+        associations: [{ serviceAccount: CLOUDWATCH_AGENT_SA, role }],
+      });
+    }
+
+    if (fargateLogging) {
+      this.installFargateLogging(scope, cluster);
+    }
+  }
+
+  private installFargateLogging(scope: Construct, cluster: PlatformCluster): void {
+    const logGroup = new logs.LogGroup(scope, 'FargateLogGroup', {
+      logGroupName: `/aws/eks/${cluster.cluster.clusterName}/fargate`,
+      retention: this.props.fargateLogRetention ?? DEFAULT_FARGATE_LOG_RETENTION,
+      encryptionKey: this.props.fargateLogKey ?? new LogEncryptionKey(scope, 'FargateLogKey', { description: `Encrypts the Fargate pod logs of ${cluster.node.path}` }),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this._fargateLogGroup = logGroup;
+
+    const data: Record<string, string> = {
+      // The router's own diagnostics would go to a log group it creates outside the stack.
+      'flb_log_cw': 'false',
+      'output.conf': [
+        '[OUTPUT]',
+        '    Name cloudwatch_logs',
+        '    Match *',
+        `    region ${Stack.of(scope).region}`,
+        `    log_group_name ${logGroup.logGroupName}`,
+        '    log_stream_prefix fargate-',
+        // The group is the stack's, with its retention and key; the router must not create another.
+        '    auto_create_group false',
+        '',
+      ].join('\n'),
+    };
+    if (this.props.fargateLogFilters !== undefined) {
+      data['filters.conf'] = this.props.fargateLogFilters;
+    }
+    const size = Object.entries(data).reduce((n, [k, v]) => n + k.length + measuredLength(v), 0);
+    if (size > FARGATE_LOGGING_MAX_CHARS) {
+      throw new Error(`fargateLogFilters: the ${FARGATE_LOGGING_CONFIGMAP} ConfigMap data would hold about ${size} characters, got fargateLogFilters of ${this.props.fargateLogFilters?.length ?? 0}; the Fargate log router rejects more than ${FARGATE_LOGGING_MAX_CHARS}, shorten fargateLogFilters`);
+    }
+
+    this._fargateLogging = new eks.KubernetesManifest(scope, 'FargateLogging', {
+      cluster: cluster.cluster,
+      manifest: [
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: FARGATE_LOGGING_NAMESPACE, labels: { 'aws-observability': 'enabled' } },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: FARGATE_LOGGING_CONFIGMAP, namespace: FARGATE_LOGGING_NAMESPACE },
+          data,
+        },
+      ],
+    });
+
+    const roles = cluster.fargateProfiles.map((p) => p.podExecutionRole);
+    if (roles.length > 0) {
+      // A managed policy rather than an inline one on roles this add-on does not own.
+      new iam.ManagedPolicy(scope, 'FargateLoggingPolicy', {
+        description: `Lets the Fargate log router of ${cluster.node.path} write pod logs to its log group`,
+        statements: [new iam.PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        })],
+        roles,
+      });
+    }
+  }
+}
+
+/** The length of a string once deployed, counting each unresolved token at a conservative length. */
+function measuredLength(value: string): number {
+  if (!Token.isUnresolved(value)) {
+    return value.length;
+  }
+  return value.replace(/\$\{Token\[[^\]]+\]\}/g, 'x'.repeat(TOKEN_CHARS_ESTIMATE)).length;
+}

@@ -1,0 +1,206 @@
+import { Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { Compliance } from '../../compliance/acknowledge';
+import type { PlatformCluster } from '../platform-cluster';
+import { assertNotInstalled, validateKubernetesName, awsManagedServiceRolePolicy, managedAddon, podIdentityRole, requireKubectl, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import type { IClusterAddon } from './cluster-addon';
+import { ReclaimPolicy } from './reclaim-policy';
+
+/**
+ * Pinned `aws-ebs-csi-driver` versions per Kubernetes version. 1.36: v1.66.0-eksbuild.1, the version
+ * `aws eks describe-addon-versions` marked defaultVersion for 1.36 in 2026-09 (quoted in
+ * mitodl/ol-infrastructure PR 5959). 1.35: v1.60.1-eksbuild.1, seen deployed on 1.35 clusters.
+ */
+const EBS_CSI_VERSIONS: Record<string, string> = {
+  '1.36': 'v1.66.0-eksbuild.1',
+  '1.35': 'v1.60.1-eksbuild.1',
+};
+/** The service account of the driver's controller, the only part that calls the EC2 API. */
+const EBS_CSI_CONTROLLER_SA = 'ebs-csi-controller-sa';
+/** The StorageClass name the EBS CSI driver's documentation uses for gp3. */
+const DEFAULT_STORAGE_CLASS = 'gp3';
+/** gp3 limits (EC2 CreateVolume, raised in 2025): IOPS 3,000 to 80,000. */
+const GP3_MIN_IOPS = 3000;
+const GP3_MAX_IOPS = 80000;
+/** gp3 limits: throughput 125 to 2,000 MiB/s. */
+const GP3_MIN_THROUGHPUT = 125;
+const GP3_MAX_THROUGHPUT = 2000;
+/** gp3 allows at most 0.25 MiB/s of throughput per provisioned IOPS. */
+const GP3_MAX_THROUGHPUT_PER_IOPS = 0.25;
+
+/** Props of {@link EbsCsiDriver}. */
+export interface EbsCsiDriverProps {
+  /**
+   * The `aws-ebs-csi-driver` add-on version, e.g. `v1.66.0-eksbuild.1`.
+   * @default - the version pinned in this library for the cluster's Kubernetes version
+   */
+  readonly version?: string;
+
+  /**
+   * A customer managed KMS key for the volumes of the default StorageClass. The driver's role gets
+   * the key permissions EBS needs (encrypt, decrypt, grants for AWS resources).
+   * @default - volumes are encrypted with the AWS managed key aws/ebs
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The name of the StorageClass the library creates.
+   * @default 'gp3'
+   */
+  readonly storageClassName?: string;
+
+  /**
+   * Whether the StorageClass is the cluster's default, used by claims that name no class.
+   * @default true
+   */
+  readonly defaultStorageClass?: boolean;
+
+  /**
+   * What happens to a volume when its claim is deleted.
+   * @default ReclaimPolicy.RETAIN - the volume and its data stay; delete them by hand
+   */
+  readonly reclaimPolicy?: ReclaimPolicy;
+
+  /**
+   * Provisioned IOPS of each gp3 volume, 3,000 to 80,000.
+   * @default - gp3's baseline, 3,000
+   */
+  readonly iops?: number;
+
+  /**
+   * Provisioned throughput of each gp3 volume in MiB/s, 125 to 2,000, at most 0.25 MiB/s per IOPS.
+   * @default - gp3's baseline, 125 MiB/s
+   */
+  readonly throughput?: number;
+}
+
+/**
+ * The Amazon EBS CSI driver: the `aws-ebs-csi-driver` managed add-on, a Pod Identity role with AWS's
+ * AmazonEBSCSIDriverPolicy (plus KMS permissions when a key is given), and a default StorageClass:
+ * gp3, encrypted, WaitForFirstConsumer (a volume is created in the zone its pod is scheduled to),
+ * expansion allowed, volumes retained by default.
+ *
+ * EBS volumes attach to EC2 nodes only: pods on Fargate cannot use them (use EFS there).
+ */
+export class EbsCsiDriver implements IClusterAddon {
+  public readonly name: string = 'aws-ebs-csi-driver';
+
+  private readonly props: EbsCsiDriverProps;
+  private installedOn?: PlatformCluster;
+  private _addon?: eks.CfnAddon;
+  private _role?: iam.Role;
+  private _storageClass?: eks.KubernetesManifest;
+
+  constructor(props: EbsCsiDriverProps = {}) {
+    validateAddonVersion('version', props.version);
+    const { iops, throughput } = props;
+    if (iops !== undefined && !Token.isUnresolved(iops) && (!Number.isInteger(iops) || iops < GP3_MIN_IOPS || iops > GP3_MAX_IOPS)) {
+      throw new Error(`iops: gp3 volumes take ${GP3_MIN_IOPS} to ${GP3_MAX_IOPS} IOPS, got ${iops}; pass a whole number in that range or leave iops unset for the 3000 baseline`);
+    }
+    if (throughput !== undefined && !Token.isUnresolved(throughput) && (!Number.isInteger(throughput) || throughput < GP3_MIN_THROUGHPUT || throughput > GP3_MAX_THROUGHPUT)) {
+      throw new Error(`throughput: gp3 volumes take ${GP3_MIN_THROUGHPUT} to ${GP3_MAX_THROUGHPUT} MiB/s, got ${throughput}; pass a whole number in that range or leave throughput unset for the 125 MiB/s baseline`);
+    }
+    if (throughput !== undefined && !Token.isUnresolved(throughput) && (iops === undefined || !Token.isUnresolved(iops))) {
+      const effectiveIops = iops ?? GP3_MIN_IOPS;
+      if (throughput > effectiveIops * GP3_MAX_THROUGHPUT_PER_IOPS) {
+        throw new Error(`throughput: gp3 allows at most ${GP3_MAX_THROUGHPUT_PER_IOPS} MiB/s per IOPS, got throughput ${throughput} with iops ${iops ?? `unset (${GP3_MIN_IOPS})`}; raise iops to at least ${Math.ceil(throughput / GP3_MAX_THROUGHPUT_PER_IOPS)} or lower throughput to ${Math.floor(effectiveIops * GP3_MAX_THROUGHPUT_PER_IOPS)}`);
+      }
+    }
+    validateKubernetesName('storageClassName', props.storageClassName);
+    this.props = props;
+  }
+
+  /** The managed add-on. Undefined before `install`. */
+  public get addon(): eks.CfnAddon | undefined {
+    return this._addon;
+  }
+
+  /** The role of the driver's controller. Undefined before `install`. */
+  public get role(): iam.Role | undefined {
+    return this._role;
+  }
+
+  /** The StorageClass manifest. Undefined before `install`. */
+  public get storageClass(): eks.KubernetesManifest | undefined {
+    return this._storageClass;
+  }
+
+  public install(cluster: PlatformCluster): void {
+    assertNotInstalled(this.installedOn, this.name);
+    requireKubectl(cluster, this.name, 'creates a StorageClass');
+    const version = resolveAddonVersion(this.name, EBS_CSI_VERSIONS, cluster, this.props.version);
+    if (cluster.fargateOnly) {
+      throw new Error(`addons: the ${this.name} add-on attaches EBS volumes to EC2 nodes, got the Fargate-only cluster ${cluster.node.path}; add a node group, or use EfsCsiDriver for storage on Fargate`);
+    }
+    this.installedOn = cluster;
+
+    const scope = new Construct(cluster, 'EbsCsiDriver');
+    const managedPolicies = [awsManagedServiceRolePolicy('AmazonEBSCSIDriverPolicy')];
+    const key = this.props.encryptionKey;
+    if (key) {
+      // As the EBS CSI driver's documentation asks: use the key, and let EBS create grants on it for the volumes.
+      managedPolicies.push(new iam.ManagedPolicy(scope, 'KmsPolicy', {
+        description: `Lets the EBS CSI driver of ${cluster.node.path} encrypt volumes with its customer managed key`,
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+            resources: [key.keyArn],
+            conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+          }),
+          new iam.PolicyStatement({
+            // The documented kms:ReEncrypt* and kms:GenerateDataKey*, spelled out so no action wildcard is granted.
+            actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+            resources: [key.keyArn],
+          }),
+        ],
+      }));
+    }
+    const role = podIdentityRole(scope, 'Role', `EBS CSI driver controller of ${cluster.node.path}, through EKS Pod Identity`, managedPolicies);
+    Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy]',
+      'AmazonEBSCSIDriverPolicy is the policy AWS maintains for the EBS CSI driver and changes with it; a copy would drift from the driver version. It scopes volume deletion and tagging to volumes the driver created (ebs.csi.aws.com tags).');
+    this._role = role;
+
+    this._addon = managedAddon(scope, 'Addon', cluster, {
+      addonName: this.name,
+      addonVersion: version,
+      associations: [{ serviceAccount: EBS_CSI_CONTROLLER_SA, role }],
+    });
+
+    const parameters: Record<string, string> = {
+      'type': 'gp3',
+      'encrypted': 'true',
+      'csi.storage.k8s.io/fstype': 'ext4',
+    };
+    if (key) {
+      parameters.kmsKeyId = key.keyArn;
+    }
+    if (this.props.iops !== undefined) {
+      parameters.iops = String(this.props.iops);
+    }
+    if (this.props.throughput !== undefined) {
+      parameters.throughput = String(this.props.throughput);
+    }
+    const isDefault = this.props.defaultStorageClass ?? true;
+    const storageClass = new eks.KubernetesManifest(scope, 'StorageClass', {
+      cluster: cluster.cluster,
+      manifest: [{
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: {
+          name: this.props.storageClassName ?? DEFAULT_STORAGE_CLASS,
+          ...(isDefault ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } : {}),
+        },
+        provisioner: 'ebs.csi.aws.com',
+        parameters,
+        reclaimPolicy: this.props.reclaimPolicy ?? ReclaimPolicy.RETAIN,
+        volumeBindingMode: 'WaitForFirstConsumer',
+        allowVolumeExpansion: true,
+      }],
+    });
+    storageClass.node.addDependency(this._addon);
+    this._storageClass = storageClass;
+  }
+}

@@ -1,0 +1,92 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { IConstruct } from 'constructs';
+import { IClusterAddon } from '../../../lib/eks/addons/cluster-addon';
+import { PlatformCluster, PlatformClusterProps } from '../../../lib/eks/platform-cluster';
+import { newStack } from '../../helpers';
+
+/** The compute a test cluster gets. */
+export enum Compute {
+  /** One managed node group and one Fargate profile (namespace `apps`). */
+  MIXED = 'MIXED',
+  /** One managed node group, no Fargate profile. */
+  NODES_ONLY = 'NODES_ONLY',
+  /** Fargate profiles only: all of kube-system, and `apps`. */
+  FARGATE_ONLY = 'FARGATE_ONLY',
+}
+
+export interface TestClusterOptions {
+  readonly addons?: IClusterAddon[];
+  readonly compute?: Compute;
+  readonly kubectl?: boolean;
+}
+
+/** A PlatformCluster in a fresh stack with the given add-ons installed through its props. */
+export function clusterWith(options: TestClusterOptions = {}): { stack: Stack; cluster: PlatformCluster } {
+  const stack = newStack();
+  const cluster = new PlatformCluster(stack, 'Cluster', clusterProps(options));
+  return { stack, cluster };
+}
+
+/** Like clusterWith, and the synthesized template. */
+export function synthWith(options: TestClusterOptions = {}): { stack: Stack; cluster: PlatformCluster; template: Template } {
+  const { stack, cluster } = clusterWith(options);
+  return { stack, cluster, template: Template.fromStack(stack) };
+}
+
+/** Props of the PlatformCluster for a compute shape. */
+function clusterProps(options: TestClusterOptions): PlatformClusterProps {
+  const compute = options.compute ?? Compute.MIXED;
+  const apps = { id: 'Apps', selectors: [{ namespace: 'apps' }] };
+  return {
+    addons: options.addons,
+    kubectl: options.kubectl,
+    nodegroups: compute === Compute.FARGATE_ONLY ? [] : [{ id: 'Default' }],
+    fargateProfiles: compute === Compute.NODES_ONLY ? [] : compute === Compute.MIXED ? [apps] : [{ id: 'System', selectors: [{ namespace: 'kube-system' }] }, apps],
+  };
+}
+
+/** The logical id of a construct's CloudFormation resource. */
+export function logicalId(construct: IConstruct): string {
+  const stack = Stack.of(construct);
+  const child = (construct.node.defaultChild ?? construct) as any;
+  return stack.getLogicalId(child);
+}
+
+/** The logical id of the custom resource behind a KubernetesManifest or HelmChart. */
+export function customResourceId(construct: IConstruct): string {
+  const resource = construct.node.findChild('Resource').node.defaultChild as any;
+  return Stack.of(construct).getLogicalId(resource);
+}
+
+/**
+ * The Kubernetes objects a KubernetesManifest applies, parsed from the template, without the prune
+ * label aws-eks-v2 adds. Tokens inside strings (a file system id, a log group name) come back as
+ * `@@<intrinsic as JSON>@@`.
+ */
+export function manifestObjects(template: Template, id: string): any[] {
+  const resource = template.toJSON().Resources[id];
+  return JSON.parse(flatten(resource.Properties.Manifest)).map((o: any) => {
+    const labels = Object.fromEntries(Object.entries(o.metadata?.labels ?? {}).filter(([k]) => !k.startsWith('aws.cdk.eks/prune-')));
+    const { labels: _, ...metadata } = o.metadata ?? {};
+    return { ...o, metadata: Object.keys(labels).length ? { ...metadata, labels } : metadata };
+  });
+}
+
+/** The Helm values of a HelmChart, parsed from the template, tokens rendered as in manifestObjects. */
+export function helmValues(template: Template, id: string): any {
+  return JSON.parse(flatten(template.toJSON().Resources[id].Properties.Values));
+}
+
+/** The DependsOn of a resource. */
+export function dependsOn(template: Template, id: string): string[] {
+  return template.toJSON().Resources[id].DependsOn ?? [];
+}
+
+function flatten(value: any): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const [, parts] = value['Fn::Join'];
+  return parts.map((p: any) => (typeof p === 'string' ? p : `@@${JSON.stringify(p).replace(/"/g, "'")}@@`)).join('');
+}

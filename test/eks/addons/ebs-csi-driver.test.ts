@@ -1,0 +1,123 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { EbsCsiDriver } from '../../../lib/eks/addons/ebs-csi-driver';
+import { ReclaimPolicy } from '../../../lib/eks/addons/reclaim-policy';
+import { expectNoComplianceFindings } from '../../helpers';
+import { clusterWith, Compute, customResourceId, dependsOn, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+
+describe('EbsCsiDriver with defaults', () => {
+  const ebs = new EbsCsiDriver();
+  const { cluster, template } = synthWith({ addons: [ebs] });
+
+  test('installs the aws-ebs-csi-driver managed add-on at the version pinned for Kubernetes 1.36', () => {
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-ebs-csi-driver', AddonVersion: 'v1.66.0-eksbuild.1' });
+  });
+
+  test('binds the controller\'s service account to a Pod Identity role with AmazonEBSCSIDriverPolicy', () => {
+    template.hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'aws-ebs-csi-driver',
+      PodIdentityAssociations: [{ ServiceAccount: 'ebs-csi-controller-sa', RoleArn: { 'Fn::GetAtt': [logicalId(ebs.role!), 'Arn'] } }],
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })]) },
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy']] }],
+    });
+  });
+
+  test('waits for the Pod Identity agent and the cluster\'s compute', () => {
+    expect(dependsOn(template, logicalId(ebs.addon!))).toEqual(expect.arrayContaining([
+      logicalId(cluster.podIdentityAgent), logicalId(cluster.nodegroups[0]), logicalId(cluster.fargateProfiles[0]),
+    ]));
+  });
+
+  test('creates a default gp3 StorageClass: encrypted, WaitForFirstConsumer, expandable, volumes retained', () => {
+    const [storageClass] = manifestObjects(template, customResourceId(ebs.storageClass!));
+    expect(storageClass).toEqual({
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'gp3', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'ebs.csi.aws.com',
+      parameters: { 'type': 'gp3', 'encrypted': 'true', 'csi.storage.k8s.io/fstype': 'ext4' },
+      reclaimPolicy: 'Retain',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+    });
+    expect(dependsOn(template, customResourceId(ebs.storageClass!))).toContain(logicalId(ebs.addon!));
+  });
+
+  test('has no unacknowledged finding in the four packs', () => {
+    expectNoComplianceFindings(cluster.node.findChild('EbsCsiDriver'));
+  });
+
+  test('fails when installed twice on one cluster', () => {
+    expect(() => cluster.addAddon(new EbsCsiDriver())).toThrow(/'aws-ebs-csi-driver' is already installed/);
+  });
+
+  test('fails when one add-on object is installed on two clusters', () => {
+    expect(() => ebs.install(clusterWith({ compute: Compute.NODES_ONLY }).cluster)).toThrow(/install: this aws-ebs-csi-driver add-on object is already installed on Test\/Cluster/);
+  });
+});
+
+describe('EbsCsiDriver with a key, provisioned performance and volumes deleted with their claims', () => {
+  const { stack, cluster } = clusterWith();
+  const key = new kms.Key(stack, 'VolumeKey', { enableKeyRotation: true });
+  const ebs = new EbsCsiDriver({ encryptionKey: key, iops: 8000, throughput: 2000, reclaimPolicy: ReclaimPolicy.DELETE, storageClassName: 'fast', defaultStorageClass: false });
+  cluster.addAddon(ebs);
+  const template = Template.fromStack(stack);
+
+  test('sets the key, IOPS and throughput as StorageClass parameters, and the reclaim policy', () => {
+    const [storageClass] = manifestObjects(template, customResourceId(ebs.storageClass!));
+    expect(storageClass.metadata).toEqual({ name: 'fast' });
+    expect(storageClass.parameters).toEqual(expect.objectContaining({ iops: '8000', throughput: '2000', kmsKeyId: `@@{'Fn::GetAtt':['${stack.getLogicalId(key.node.defaultChild as any)}','Arn']}@@` }));
+    expect(storageClass.reclaimPolicy).toBe('Delete');
+  });
+
+  test('lets the driver use the key and create grants for AWS resources only', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+            Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+            Resource: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as any), 'Arn'] },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('has no unacknowledged finding in the four packs', () => {
+    expectNoComplianceFindings(cluster.node.findChild('EbsCsiDriver'));
+  });
+});
+
+describe('EbsCsiDriver validation', () => {
+  test('fails when iops is outside gp3\'s 3000 to 80000', () => {
+    expect(() => new EbsCsiDriver({ iops: 80001 })).toThrow(/iops: gp3 volumes take 3000 to 80000 IOPS, got 80001/);
+  });
+
+  test('fails when throughput is outside gp3\'s 125 to 2000 MiB/s', () => {
+    expect(() => new EbsCsiDriver({ throughput: 100 })).toThrow(/throughput: gp3 volumes take 125 to 2000 MiB\/s, got 100/);
+  });
+
+  test('fails when throughput exceeds 0.25 MiB/s per IOPS', () => {
+    expect(() => new EbsCsiDriver({ throughput: 1000 })).toThrow(/throughput: gp3 allows at most 0.25 MiB\/s per IOPS, got throughput 1000 with iops unset \(3000\); raise iops to at least 4000/);
+  });
+
+  test('fails when version is not an EKS add-on version', () => {
+    expect(() => new EbsCsiDriver({ version: '1.66.0' })).toThrow(/version: not an EKS add-on version, got '1.66.0'/);
+  });
+
+  test('fails when storageClassName is not a Kubernetes name', () => {
+    expect(() => new EbsCsiDriver({ storageClassName: 'GP3' })).toThrow(/storageClassName: not a valid Kubernetes object name, got 'GP3'/);
+  });
+
+  test('fails when the cluster has no kubectl handler', () => {
+    expect(() => clusterWith({ addons: [new EbsCsiDriver()], kubectl: false })).toThrow(/kubectl: the aws-ebs-csi-driver add-on creates a StorageClass/);
+  });
+
+  test('fails when the cluster runs on Fargate only', () => {
+    expect(() => clusterWith({ addons: [new EbsCsiDriver()], compute: Compute.FARGATE_ONLY })).toThrow(/addons: the aws-ebs-csi-driver add-on attaches EBS volumes to EC2 nodes/);
+  });
+
+});

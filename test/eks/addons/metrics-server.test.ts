@@ -1,0 +1,62 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { CoreDnsAddon } from '../../../lib/eks/addons/coredns';
+import { KubeProxyAddon } from '../../../lib/eks/addons/kube-proxy';
+import { MetricsServer } from '../../../lib/eks/addons/metrics-server';
+import { PodIdentityAgentAddon } from '../../../lib/eks/addons/pod-identity-agent';
+import { VpcCniAddon } from '../../../lib/eks/addons/vpc-cni';
+import { PlatformCluster } from '../../../lib/eks/platform-cluster';
+import { expectNoComplianceFindings, newStack } from '../../helpers';
+import { clusterWith, Compute, dependsOn, logicalId, synthWith } from './addon-test-cluster';
+
+describe('MetricsServer', () => {
+  const metrics = new MetricsServer();
+  const { cluster, template } = synthWith({ addons: [metrics] });
+
+  test('installs the metrics-server community add-on at the version pinned for Kubernetes 1.36, with no IAM', () => {
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'metrics-server', AddonVersion: 'v0.8.1-eksbuild.11' });
+    expect(template.toJSON().Resources[logicalId(metrics.addon!)].Properties.PodIdentityAssociations).toBeUndefined();
+  });
+
+  test('waits for the cluster\'s compute, so its pods can be scheduled', () => {
+    expect(dependsOn(template, logicalId(metrics.addon!))).toEqual(expect.arrayContaining([logicalId(cluster.nodegroups[0]), logicalId(cluster.fargateProfiles[0])]));
+  });
+
+  test('needs no kubectl handler and runs on a Fargate-only cluster', () => {
+    const other = new MetricsServer();
+    clusterWith({ addons: [other], kubectl: false, compute: Compute.FARGATE_ONLY });
+    expect(other.addon).toBeDefined();
+  });
+
+  test('has no unacknowledged finding in the four packs', () => {
+    expectNoComplianceFindings(cluster.node.findChild('MetricsServer'));
+  });
+
+  test('fails when version is not an EKS add-on version', () => {
+    expect(() => new MetricsServer({ version: 'v0.8.1-eksbuild' })).toThrow(/version: not an EKS add-on version, got 'v0.8.1-eksbuild'/);
+  });
+
+  test('fails when installed twice on one cluster', () => {
+    expect(() => cluster.addAddon(new MetricsServer())).toThrow(/'metrics-server' is already installed/);
+  });
+
+  test('fails when the cluster\'s Kubernetes version has no pinned version and none is given', () => {
+    const version = 'v1.0.0-eksbuild.1';
+    expect(() => new PlatformCluster(newStack(), 'Old', {
+      version: eks.KubernetesVersion.of('1.34'),
+      kubectl: false,
+      coreAddons: { vpcCni: new VpcCniAddon({ version }), coreDns: new CoreDnsAddon({ version }), kubeProxy: new KubeProxyAddon({ version }), podIdentityAgent: new PodIdentityAgentAddon({ version }) },
+      nodegroups: [{ id: 'Default' }],
+      addons: [new MetricsServer()],
+    })).toThrow(/version: no metrics-server version is pinned for Kubernetes 1.34 \(pinned: 1.36, 1.35\)/);
+  });
+
+  test('fails at synth when no Fargate profile of a Fargate-only cluster selects its pods', () => {
+    const stack = newStack();
+    new PlatformCluster(stack, 'Cluster', {
+      fargateProfiles: [{ id: 'CoreDns', selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }] }],
+      addons: [new MetricsServer()],
+    });
+    expect(() => Template.fromStack(stack)).toThrow(/fargateProfiles: on a Fargate-only cluster the metrics-server pods run on Fargate, got no profile of Test\/Cluster selecting them in namespace kube-system/);
+  });
+});
