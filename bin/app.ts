@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Synthesizes every example stack, audited by the four cdk-nag packs: `npx cdk synth` fails on any
+// Synthesizes every example stack, audited by the four standard cdk-nag packs and this library's
+// ContainerPlatform pack: `npx cdk synth` fails on any
 // unacknowledged finding. Stacks are environment-agnostic, so no AWS account or lookup is needed.
 import { App, Validations } from 'aws-cdk-lib';
 import { ComplianceReport } from '../lib';
@@ -15,7 +16,7 @@ import { EksFargateOnlyStack } from '../examples/eks-fargate-only-stack';
 import { EksFullPlatformStack } from '../examples/eks-full-platform-stack';
 
 const app = new App();
-Validations.of(app).addPlugins(...ComplianceReport.standardPacks());
+Validations.of(app).addPlugins(...ComplianceReport.platformPacks());
 
 new FoundationStack(app, 'Foundation');
 // example stacks: ecs

@@ -24,16 +24,16 @@ export function templateOf(stack: Stack): Template {
 }
 
 /**
- * Asserts that AwsSolutions, NIST 800-53 R5, HIPAA Security and PCI DSS 3.2.1 report no
- * unacknowledged finding on a scope, and prints them one per line when they do.
+ * Asserts that AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1 and this library's
+ * ContainerPlatform pack report no unacknowledged finding on a scope, and prints them one per line when they do.
  */
 export function expectNoComplianceFindings(scope: IConstruct): void {
-  expect(ComplianceReport.check(scope).toString()).toBe('no findings');
+  expect(ComplianceReport.check(scope, ComplianceReport.platformPacks()).toString()).toBe('no findings');
 }
 
-/** The rule ids of the unacknowledged findings on a scope, deduplicated and sorted. */
+/** The rule ids of the unacknowledged findings of the five packs on a scope, deduplicated and sorted. */
 export function complianceRuleIds(scope: IConstruct): string[] {
-  return [...new Set(ComplianceReport.check(scope).findings.map((f) => f.ruleId))].sort();
+  return [...new Set(ComplianceReport.check(scope, ComplianceReport.platformPacks()).findings.map((f) => f.ruleId))].sort();
 }
 
 /** The resources of one type in a template, as [logicalId, resource] pairs. */
