@@ -1,0 +1,26 @@
+import { Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { EcsEc2BinpackStack } from './ecs-ec2-binpack';
+import { EcsFargateWebStack } from './ecs-fargate-web';
+import { EcsSharedAlbStack } from './ecs-shared-alb';
+import { EksClusterStack } from './eks-cluster-stack';
+import { EksFargateOnlyStack } from './eks-fargate-only-stack';
+import { EksFullPlatformStack } from './eks-full-platform-stack';
+import { FoundationStack } from './foundation-stack';
+
+/** An example stack and the id bin/app.ts gives it. */
+export interface Example {
+  readonly id: string;
+  readonly create: (scope: Construct, id: string) => Stack;
+}
+
+/** Every example, in the order bin/app.ts synthesizes them; the tests and bench/ read the same list. */
+export const EXAMPLES: Example[] = [
+  { id: 'Foundation', create: (s, id) => new FoundationStack(s, id) },
+  { id: 'EcsFargateWeb', create: (s, id) => new EcsFargateWebStack(s, id) },
+  { id: 'EcsEc2Binpack', create: (s, id) => new EcsEc2BinpackStack(s, id) },
+  { id: 'EcsSharedAlb', create: (s, id) => new EcsSharedAlbStack(s, id) },
+  { id: 'EksCluster', create: (s, id) => new EksClusterStack(s, id) },
+  { id: 'EksFargateOnly', create: (s, id) => new EksFargateOnlyStack(s, id) },
+  { id: 'EksFullPlatform', create: (s, id) => new EksFullPlatformStack(s, id) },
+];
