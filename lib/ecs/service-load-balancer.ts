@@ -292,7 +292,10 @@ export class ServiceLoadBalancer extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: NONCURRENT_LOG_VERSION_EXPIRY }],
     });
-    // The Elastic Load Balancing log delivery principal; ELB checks that it may write when logging is switched on.
+    // The Elastic Load Balancing log delivery service principal, which ELB supports in every Region since
+    // 2025-09-10 (before, Regions older than August 2022 needed their regional ELB account); this keeps the
+    // stack environment-agnostic, where aws-cdk-lib's logAccessLogs needs a concrete region.
+    // ELB checks that it may write when logging is switched on.
     const policy = bucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'ElbAccessLogDelivery',
       principals: [new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com')],
