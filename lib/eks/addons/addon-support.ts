@@ -3,7 +3,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { PlatformCluster } from '../platform-cluster';
 
 /** EKS managed add-on versions look like `v1.45.0-eksbuild.1` (`aws eks describe-addon-versions`). */
@@ -65,7 +65,7 @@ export function requireKubectl(cluster: PlatformCluster, addonName: string, why:
 }
 
 /** Guards against installing one add-on object on two clusters (the cluster itself rejects duplicate names). */
-export function assertNotInstalled(installedOn: PlatformCluster | undefined, addonName: string): void {
+export function assertNotInstalled(installedOn: IConstruct | undefined, addonName: string): void {
   if (installedOn) {
     throw new Error(`install: this ${addonName} add-on object is already installed on ${installedOn.node.path}; create one add-on object per cluster`);
   }

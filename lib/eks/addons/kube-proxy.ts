@@ -1,7 +1,8 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IClusterAddon } from './cluster-addon';
 import { CoreAddonProps } from '../core-addon-props';
-import { assertFirstInstall, createManagedAddon, resolveCoreAddonVersion } from '../core-addon-support';
+import { assertNotInstalled, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import { createManagedAddon } from '../core-addon-support';
 import type { PlatformCluster } from '../platform-cluster';
 
 /**
@@ -23,6 +24,7 @@ export class KubeProxyAddon implements IClusterAddon {
   private _addon?: eks.Addon;
 
   constructor(props: CoreAddonProps = {}) {
+    validateAddonVersion('version', props.version);
     this.props = props;
   }
 
@@ -35,8 +37,8 @@ export class KubeProxyAddon implements IClusterAddon {
   }
 
   public install(cluster: PlatformCluster): void {
-    assertFirstInstall(this._addon, this.name);
-    const version = resolveCoreAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
+    assertNotInstalled(this._addon?.node.scope, this.name);
+    const version = resolveAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
     this._addon = createManagedAddon(cluster, 'KubeProxyAddon', this.name, version, () => this.props.configurationValues);
     cluster.addNodePrerequisite(this._addon);
   }

@@ -1,7 +1,8 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IClusterAddon } from './cluster-addon';
 import { CoreAddonProps } from '../core-addon-props';
-import { assertFirstInstall, createManagedAddon, resolveCoreAddonVersion } from '../core-addon-support';
+import { assertNotInstalled, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import { createManagedAddon } from '../core-addon-support';
 import type { PlatformCluster } from '../platform-cluster';
 
 /**
@@ -24,6 +25,7 @@ export class PodIdentityAgentAddon implements IClusterAddon {
   private _addon?: eks.Addon;
 
   constructor(props: CoreAddonProps = {}) {
+    validateAddonVersion('version', props.version);
     this.props = props;
   }
 
@@ -36,8 +38,8 @@ export class PodIdentityAgentAddon implements IClusterAddon {
   }
 
   public install(cluster: PlatformCluster): void {
-    assertFirstInstall(this._addon, this.name);
-    const version = resolveCoreAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
+    assertNotInstalled(this._addon?.node.scope, this.name);
+    const version = resolveAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
     this._addon = createManagedAddon(cluster, 'PodIdentityAgentAddon', this.name, version, () => this.props.configurationValues);
   }
 }

@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IClusterAddon } from './cluster-addon';
 import { Compliance } from '../../compliance/acknowledge';
 import { CoreAddonProps } from '../core-addon-props';
-import { assertFirstInstall, createManagedAddon, resolveCoreAddonVersion } from '../core-addon-support';
+import { assertNotInstalled, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import { createManagedAddon } from '../core-addon-support';
 import type { PlatformCluster } from '../platform-cluster';
 
 /**
@@ -41,6 +42,7 @@ export class VpcCniAddon implements IClusterAddon {
   private _role?: iam.IRole;
 
   constructor(props: VpcCniAddonProps = {}) {
+    validateAddonVersion('version', props.version);
     this.props = props;
   }
 
@@ -61,8 +63,8 @@ export class VpcCniAddon implements IClusterAddon {
   }
 
   public install(cluster: PlatformCluster): void {
-    assertFirstInstall(this._addon, this.name);
-    const version = resolveCoreAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
+    assertNotInstalled(this._addon?.node.scope, this.name);
+    const version = resolveAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
     this._role = this.props.role ?? this.createRole(cluster);
     this._addon = createManagedAddon(cluster, 'VpcCniAddon', this.name, version, () => this.props.configurationValues);
     (this._addon.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: SERVICE_ACCOUNT, roleArn: this._role.roleArn }];
