@@ -1,8 +1,8 @@
 /**
  * Estimates the monthly cost of what each synthesized example creates, from bench/prices-us-east-1.ts.
  *
- *   npm run cost                    # synthesizes the app into cdk.out, then prints the tables
- *   npx tsx bench/cost.ts <dir>     # reads the *.template.json files of a cloud assembly
+ *   npm run cost                    # synthesizes the app into cdk.out, prints the tables, writes bench/COST.md
+ *   npx tsx bench/cost.ts <dir> [out.md]  # reads the *.template.json files of a cloud assembly
  *
  * Only what a template fixes is priced: running hours of NAT gateways, load balancers, endpoints,
  * clusters, nodes and tasks at their desired counts, keys, web ACLs, and a log-ingestion floor of
@@ -78,7 +78,8 @@ export function estimateTemplate(stack: string, template: { Resources?: Resource
     const desired = ng.Properties?.ScalingConfig?.DesiredSize ?? ng.Properties?.ScalingConfig?.MinSize ?? 1;
     const hourly = EC2_HOURLY[types[0]];
     const spot = ng.Properties?.CapacityType === 'SPOT';
-    const disk = ng.Properties?.DiskSize ?? 20;
+    // Disks come from the launch template when there is one (PlatformCluster's), else DiskSize (EKS default 20 GB).
+    const disk = launchTemplateDiskGb(resources, ng.Properties?.LaunchTemplate?.Id?.Ref) ?? ng.Properties?.DiskSize ?? 20;
     if (hourly === undefined) {
       lines.push({ item: `EKS node group ${id} (${types[0]})`, count: desired, monthly: 0, note: 'instance type not in the price table' });
       continue;
@@ -155,22 +156,26 @@ function ecsAutoScalingGroups(resources: Resources, alternatives: CostAlternativ
   const lines: CostLine[] = [];
   for (const [id, asg] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')) {
     const ltRef = asg.Properties?.LaunchTemplate?.LaunchTemplateId?.Ref;
-    const lt = ltRef ? resources[ltRef] : undefined;
-    const type: string | undefined = lt?.Properties?.LaunchTemplateData?.InstanceType;
+    const type: string | undefined = ltRef ? resources[ltRef]?.Properties?.LaunchTemplateData?.InstanceType : undefined;
     const count = Number(asg.Properties?.DesiredCapacity ?? asg.Properties?.MinSize ?? 0);
     const hourly = type ? EC2_HOURLY[type] : undefined;
     if (hourly === undefined) {
       lines.push({ item: `EC2 instances ${id} (${type ?? 'unknown type'})`, count, monthly: 0, note: 'instance type not in the price table' });
       continue;
     }
-    const volumes: any[] = lt?.Properties?.LaunchTemplateData?.BlockDeviceMappings ?? [];
-    const diskGb = volumes.reduce((g, v) => g + (v.Ebs?.VolumeSize ?? 0), 0);
+    const diskGb = launchTemplateDiskGb(resources, ltRef) ?? 0;
     lines.push({ item: `EC2 instances ${id} (${type}, on-demand${diskGb ? `, ${diskGb} GB gp3` : ''})`, count, monthly: count * (hourly * HOURS_PER_MONTH + diskGb * PRICES.ebsGp3GbMonth) });
     if (count > 0) {
       alternatives.push({ choice: `${id}: spot instances instead of on-demand`, monthlyDelta: -count * hourly * HOURS_PER_MONTH * PRICES.ec2SpotDiscount });
     }
   }
   return lines;
+}
+
+/** The GB of EBS volumes a launch template of the template gives each instance; undefined without volumes. */
+function launchTemplateDiskGb(resources: Resources, launchTemplateRef: string | undefined): number | undefined {
+  const volumes: any[] = (launchTemplateRef ? resources[launchTemplateRef]?.Properties?.LaunchTemplateData?.BlockDeviceMappings : undefined) ?? [];
+  return volumes.length === 0 ? undefined : volumes.reduce((gb, v) => gb + (v.Ebs?.VolumeSize ?? 0), 0);
 }
 
 /** Markdown for a set of estimates. */
@@ -196,5 +201,9 @@ if (require.main === module) {
     throw new Error(`no *.template.json in ${dir}; run 'npx cdk synth -q' first`);
   }
   const costs = files.map((f) => estimateTemplate(f.replace(/\.template\.json$/, ''), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))));
-  process.stdout.write(renderMarkdown(costs) + '\n');
+  const markdown = renderMarkdown(costs);
+  process.stdout.write(markdown + '\n');
+  if (process.argv[3]) {
+    fs.writeFileSync(process.argv[3], `# Cost of the defaults\n\nWritten by \`npm run cost\` (bench/cost.ts) from the example app's templates.\n\n${markdown}\n`);
+  }
 }

@@ -30,6 +30,15 @@ describe('cost of the defaults', () => {
     expect(line!.monthly).toBeCloseTo(expected);
   });
 
+  test('prices node group disks from their launch template rather than the EKS default', () => {
+    const cost = estimateTemplate('S', { Resources: {
+      Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 50, VolumeType: 'gp3' } }] } } },
+      Ng: { Type: 'AWS::EKS::Nodegroup', Properties: { InstanceTypes: ['m7i.large'], ScalingConfig: { DesiredSize: 2 }, LaunchTemplate: { Id: { Ref: 'Lt' } } } },
+    } });
+    expect(cost.lines[0]).toMatchObject({ item: expect.stringContaining('50 GB gp3') });
+    expect(cost.lines[0].monthly).toBeCloseTo(2 * (0.1008 * HOURS_PER_MONTH + 50 * PRICES.ebsGp3GbMonth));
+  });
+
   test('prices spot node groups at the assumed discount and on-demand ones at list price', () => {
     const cost = estimateTemplate('S', { Resources: {
       OnDemand: { Type: 'AWS::EKS::Nodegroup', Properties: { InstanceTypes: ['m7i.large'], ScalingConfig: { DesiredSize: 2 }, DiskSize: 20 } },
