@@ -1,6 +1,7 @@
 import { EXAMPLES } from '../../examples';
 import { EksFullPlatformStack } from '../../examples/eks-full-platform-stack';
 import { expectNoComplianceFindings } from '../helpers';
+import { kubernetesProblem, manifestsOf } from '../kubernetes-manifests';
 import { synthesizeExamples } from './example-harness';
 
 // One App for all examples, as bin/app.ts builds it; each example then gets its own checks.
@@ -18,6 +19,30 @@ describe.each(EXAMPLES.map((e) => e.id))('example %s', (id) => {
 
   test('matches the reviewed template', () => {
     expect(example(id).template.toJSON()).toMatchSnapshot();
+  });
+
+  test('applies only Kubernetes objects that are valid for Kubernetes 1.36', () => {
+    expect(manifestsOf(example(id).template.toJSON()).map(kubernetesProblem).filter((p) => p !== undefined)).toEqual([]);
+  });
+});
+
+describe('Kubernetes manifests', () => {
+  test('the examples apply every kind of object the EKS add-ons create', () => {
+    const kinds = new Set(EXAMPLES.flatMap((e) => manifestsOf(example(e.id).template.toJSON()).map((o) => `${o.apiVersion}/${o.kind}`)));
+    expect([...kinds].sort()).toEqual([
+      'networking.k8s.io/v1/IngressClass', 'storage.k8s.io/v1/StorageClass',
+      'v1/ConfigMap', 'v1/Namespace', 'v1/PersistentVolume', 'v1/PersistentVolumeClaim',
+    ]);
+  });
+
+  test('a StorageClass parameter that is not a string is reported', () => {
+    expect(kubernetesProblem({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'gp3' }, provisioner: 'ebs.csi.aws.com', parameters: { iops: 6000 } }))
+      .toMatch(/parameters\/iops must be string/);
+  });
+
+  test('a kind nobody checked against Kubernetes 1.36 is reported', () => {
+    expect(kubernetesProblem({ apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name: 'old' } }))
+      .toMatch(/policy\/v1beta1 PodSecurityPolicy is not in the list of kinds checked against Kubernetes 1.36/);
   });
 });
 

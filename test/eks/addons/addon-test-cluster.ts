@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { IClusterAddon } from '../../../lib/eks/addons/cluster-addon';
 import { PlatformCluster, PlatformClusterProps } from '../../../lib/eks/platform-cluster';
 import { newStack } from '../../helpers';
+import { renderTokens } from '../../kubernetes-manifests';
 
 /** The compute a test cluster gets. */
 export enum Compute {
@@ -66,7 +67,7 @@ export function customResourceId(construct: IConstruct): string {
  */
 export function manifestObjects(template: Template, id: string): any[] {
   const resource = template.toJSON().Resources[id];
-  return JSON.parse(flatten(resource.Properties.Manifest)).map((o: any) => {
+  return JSON.parse(renderTokens(resource.Properties.Manifest)).map((o: any) => {
     const labels = Object.fromEntries(Object.entries(o.metadata?.labels ?? {}).filter(([k]) => !k.startsWith('aws.cdk.eks/prune-')));
     const { labels: _, ...metadata } = o.metadata ?? {};
     return { ...o, metadata: Object.keys(labels).length ? { ...metadata, labels } : metadata };
@@ -75,18 +76,10 @@ export function manifestObjects(template: Template, id: string): any[] {
 
 /** The Helm values of a HelmChart, parsed from the template, tokens rendered as in manifestObjects. */
 export function helmValues(template: Template, id: string): any {
-  return JSON.parse(flatten(template.toJSON().Resources[id].Properties.Values));
+  return JSON.parse(renderTokens(template.toJSON().Resources[id].Properties.Values));
 }
 
 /** The DependsOn of a resource. */
 export function dependsOn(template: Template, id: string): string[] {
   return template.toJSON().Resources[id].DependsOn ?? [];
-}
-
-function flatten(value: any): string {
-  if (typeof value === 'string') {
-    return value;
-  }
-  const [, parts] = value['Fn::Join'];
-  return parts.map((p: any) => (typeof p === 'string' ? p : `@@${JSON.stringify(p).replace(/"/g, "'")}@@`)).join('');
 }

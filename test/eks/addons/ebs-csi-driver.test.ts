@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { EbsCsiDriver } from '../../../lib/eks/addons/ebs-csi-driver';
 import { ReclaimPolicy } from '../../../lib/eks/addons/reclaim-policy';
 import { expectNoComplianceFindings } from '../../helpers';
+import { kubernetesProblem } from '../../kubernetes-manifests';
 import { clusterWith, Compute, customResourceId, dependsOn, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
 
 describe('EbsCsiDriver with defaults', () => {
@@ -70,6 +71,7 @@ describe('EbsCsiDriver with a key, provisioned performance and volumes deleted w
     expect(storageClass.metadata).toEqual({ name: 'fast' });
     expect(storageClass.parameters).toEqual(expect.objectContaining({ iops: '8000', throughput: '2000', kmsKeyId: `@@{'Fn::GetAtt':['${stack.getLogicalId(key.node.defaultChild as any)}','Arn']}@@` }));
     expect(storageClass.reclaimPolicy).toBe('Delete');
+    expect(kubernetesProblem(storageClass)).toBeUndefined();
   });
 
   test('lets the driver use the key and create grants for AWS resources only', () => {

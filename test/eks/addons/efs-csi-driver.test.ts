@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EfsCsiDriver } from '../../../lib/eks/addons/efs-csi-driver';
 import { complianceRuleIds, expectNoComplianceFindings } from '../../helpers';
+import { kubernetesProblem } from '../../kubernetes-manifests';
 import { clusterWith, Compute, customResourceId, dependsOn, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
 
 describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
@@ -77,6 +78,7 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
     }));
     expect(pvc).toEqual(expect.objectContaining({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'apps' } }));
     expect(pvc.spec).toEqual(expect.objectContaining({ storageClassName: '', volumeName: 'apps-data', accessModes: ['ReadWriteMany'] }));
+    expect([pv, pvc].map(kubernetesProblem)).toEqual([undefined, undefined]);
   });
 
   test('has no unacknowledged finding in the four packs', () => {

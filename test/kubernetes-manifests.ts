@@ -1,0 +1,65 @@
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { PersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { IngressClass } from 'kubernetes-models/networking.k8s.io/v1/IngressClass';
+import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
+
+/** A Kubernetes object as a manifest custom resource applies it. */
+export interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  readonly [key: string]: unknown;
+}
+
+/**
+ * The kinds the library and its examples apply, each at a GA group/version that Kubernetes 1.36 serves
+ * (all GA since 1.19 or earlier, none deprecated), with its model from kubernetes-models 4.5.1, whose
+ * OpenAPI schemas are Kubernetes 1.33.0's (5.x has 1.36's but needs Node.js 22 and ESM).
+ * A new kind fails the test until it is checked and added here.
+ */
+const SERVED_KINDS: Record<string, { validate(object: KubernetesObject): void }> = {
+  'v1/Namespace': { validate: (o) => new Namespace(o as any).validate() },
+  'v1/ConfigMap': { validate: (o) => new ConfigMap(o as any).validate() },
+  'v1/PersistentVolume': { validate: (o) => new PersistentVolume(o as any).validate() },
+  'v1/PersistentVolumeClaim': { validate: (o) => new PersistentVolumeClaim(o as any).validate() },
+  'storage.k8s.io/v1/StorageClass': { validate: (o) => new StorageClass(o as any).validate() },
+  'networking.k8s.io/v1/IngressClass': { validate: (o) => new IngressClass(o as any).validate() },
+};
+
+/** Every object the template's manifest custom resources apply, deploy-time values rendered by renderTokens. */
+export function manifestsOf(template: { Resources?: Record<string, { Type: string; Properties?: any }> }): KubernetesObject[] {
+  return Object.values(template.Resources ?? {})
+    .filter((r) => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource')
+    .flatMap((r) => JSON.parse(renderTokens(r.Properties.Manifest)) as KubernetesObject[]);
+}
+
+/** What is wrong with an object for Kubernetes 1.36, or undefined when nothing is. */
+export function kubernetesProblem(object: KubernetesObject): string | undefined {
+  const kind = SERVED_KINDS[`${object.apiVersion}/${object.kind}`];
+  if (kind === undefined) {
+    return `${object.apiVersion} ${object.kind} is not in the list of kinds checked against Kubernetes 1.36 (test/kubernetes-manifests.ts)`;
+  }
+  try {
+    kind.validate(object);
+    return undefined;
+  } catch (e) {
+    return `${object.kind} ${object.metadata?.name}: ${(e as Error).message}`;
+  }
+}
+
+/**
+ * A manifest or Helm values string as the template holds it: a string, or an Fn::Join of strings and
+ * deploy-time values, which come back as `@@<intrinsic as JSON, single-quoted>@@`.
+ */
+export function renderTokens(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join === undefined) {
+    throw new Error(`neither a string nor an Fn::Join: ${JSON.stringify(value)}`);
+  }
+  return join[1].map((p) => (typeof p === 'string' ? p : `@@${JSON.stringify(p).replace(/"/g, "'")}@@`)).join(join[0]);
+}
