@@ -1,6 +1,6 @@
 // Module-private helpers shared by the add-ons of this folder. Not exported from lib/index.ts:
 // jsii only publishes what the entry point reaches, and these are implementation details.
-import { Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
@@ -118,6 +118,26 @@ export function podIdentityRole(scope: Construct, id: string, description: strin
     principals: [new iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL)],
   }));
   return role;
+}
+
+/**
+ * A core add-on (vpc-cni, coredns, kube-proxy, eks-pod-identity-agent) as an `eks.Addon` under the cluster,
+ * the type PlatformCluster exposes and aws-eks-v2's own Pod Identity agent slot takes; the other add-ons use
+ * `managedAddon` below. Configuration values are rendered lazily, so that a value depending on the
+ * cluster's final compute (CoreDNS on Fargate) sees node groups added later.
+ * `OVERWRITE` makes EKS restore the add-on's managed fields when someone edited them with kubectl.
+ */
+export function createManagedAddon(cluster: PlatformCluster, id: string, addonName: string, version: string, configuration: () => { [key: string]: any } | undefined): eks.Addon {
+  const addon = new eks.Addon(cluster, id, { cluster: cluster.cluster, addonName, addonVersion: version });
+  const resource = addon.node.defaultChild as eks.CfnAddon;
+  resource.resolveConflicts = 'OVERWRITE';
+  resource.configurationValues = Lazy.string({
+    produce: () => {
+      const values = configuration();
+      return values === undefined || Object.keys(values).length === 0 ? undefined : Stack.of(cluster).toJsonString(values);
+    },
+  });
+  return addon;
 }
 
 /**

@@ -1,8 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IClusterAddon } from './cluster-addon';
 import { CoreAddonProps } from '../core-addon-props';
-import { assertNotInstalled, resolveAddonVersion, validateAddonVersion } from './addon-support';
-import { createManagedAddon } from '../core-addon-support';
+import { assertNotInstalled, createManagedAddon, resolveAddonVersion, validateAddonVersion } from './addon-support';
 import type { PlatformCluster } from '../platform-cluster';
 
 /**

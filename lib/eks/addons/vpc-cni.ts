@@ -3,8 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IClusterAddon } from './cluster-addon';
 import { Compliance } from '../../compliance/acknowledge';
 import { CoreAddonProps } from '../core-addon-props';
-import { assertNotInstalled, resolveAddonVersion, validateAddonVersion } from './addon-support';
-import { createManagedAddon } from '../core-addon-support';
+import { assertNotInstalled, createManagedAddon, resolveAddonVersion, validateAddonVersion } from './addon-support';
 import type { PlatformCluster } from '../platform-cluster';
 
 /**
