@@ -14,6 +14,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { median } from './median';
 import { PLATFORM_STACK_ID, SERVICES_PER_STACK } from './scale/ecs-services-app';
 import { COMPARISONS, SCALE_TARGET, TARGETS } from './targets';
 
@@ -36,24 +37,21 @@ interface Measure {
   readonly stackResources: Record<string, number>;
 }
 
-function synthOnce(target: string, count = 1): { ms: number; cpuMs: number; outdir: string } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${target}-`));
+/** Runs a bench script with tsx in its own process; returns its wall time and the JSON of its last stdout line. */
+function runScript(script: string, args: string[]): { ms: number; result: any } {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'synth-one.ts'), target, outdir, String(count)], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, script), ...args], { cwd: ROOT, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) {
-    throw new Error(`synth of ${target} failed:\n${r.stderr}`);
+    throw new Error(`${script} ${args.join(' ')} failed:\n${r.stderr}`);
   }
-  const cpuMs: number = JSON.parse(r.stdout.trim().split('\n').pop()!).cpuMs;
-  return { ms, cpuMs, outdir };
+  return { ms, result: JSON.parse(r.stdout.trim().split('\n').pop()!) };
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+function synthOnce(target: string, count = 1): { ms: number; cpuMs: number; outdir: string } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${target}-`));
+  const { ms, result } = runScript('synth-one.ts', [target, outdir, String(count)]);
+  return { ms, cpuMs: result.cpuMs, outdir };
 }
 
 function dirBytes(dir: string): number {
@@ -67,7 +65,6 @@ function dirBytes(dir: string): number {
 
 /** Counts over every template of an assembly (nested stacks included). */
 function inspect(outdir: string): Omit<Measure, 'medianMs' | 'medianCpuMs'> {
-  let resources = 0;
   let lambdas = 0;
   let customResources = 0;
   let assetBytes = 0;
@@ -79,7 +76,6 @@ function inspect(outdir: string): Omit<Measure, 'medianMs' | 'medianCpuMs'> {
       const template = JSON.parse(fs.readFileSync(full, 'utf8'));
       stackResources[entry.replace(/\.template\.json$/, '')] = Object.keys(template.Resources ?? {}).length;
       for (const [id, r] of Object.entries<any>(template.Resources ?? {})) {
-        resources++;
         if (r.Type === 'AWS::Lambda::Function') {
           lambdas++;
           lambdaIds.push(id);
@@ -92,6 +88,7 @@ function inspect(outdir: string): Omit<Measure, 'medianMs' | 'medianCpuMs'> {
       assetBytes += fs.statSync(full).isDirectory() ? dirBytes(full) : fs.statSync(full).size;
     }
   }
+  const resources = Object.values(stackResources).reduce((sum, n) => sum + n, 0);
   return { resources, lambdas, customResources, assetBytes, lambdaIds, stackResources };
 }
 
@@ -121,14 +118,7 @@ function measure(target: string, count = 1): Measure {
 
 /** Median warm synth time per count, from one process (bench/synth-warm.ts). */
 function synthWarm(target: string, counts: number[]): Record<number, number> {
-  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'synth-warm.ts'), target, String(RUNS), ...counts.map(String)], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) {
-    throw new Error(`warm synth of ${target} failed:\n${r.stderr}`);
-  }
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return runScript('synth-warm.ts', [target, String(RUNS), ...counts.map(String)]).result;
 }
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);

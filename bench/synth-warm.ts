@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { median } from './median';
 import { TARGETS } from './targets';
 
 const [name, runsArg, ...countArgs] = process.argv.slice(2);
@@ -32,8 +33,5 @@ for (let i = 0; i < Number(runsArg); i++) {
     samples[count].push(timeOnce(count));
   }
 }
-const medians = Object.fromEntries(counts.map((c) => {
-  const s = [...samples[c]].sort((a, b) => a - b);
-  return [c, s[Math.floor(s.length / 2)]];
-}));
+const medians = Object.fromEntries(counts.map((c) => [c, median(samples[c])]));
 process.stdout.write(`\n${JSON.stringify(medians)}\n`);
