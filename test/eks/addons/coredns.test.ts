@@ -28,4 +28,8 @@ describe('CoreDnsAddon', () => {
     const [addon] = Object.values<any>(Template.fromStack(stack).findResources('AWS::EKS::Addon', { Properties: { AddonName: 'coredns' } }));
     expect(addon.Properties.ConfigurationValues).toBeUndefined();
   });
+
+  test('fails when the version is not an EKS add-on version', () => {
+    expect(() => new CoreDnsAddon({ version: 'v1.14' })).toThrow(/^version: not an EKS add-on version, got 'v1\.14'/);
+  });
 });

@@ -21,4 +21,8 @@ describe('KubeProxyAddon', () => {
   test('fails when read before it is installed', () => {
     expect(() => new KubeProxyAddon().addon).toThrow(/^addon: the kube-proxy add-on is not installed yet/);
   });
+
+  test('fails when the version is not an EKS add-on version', () => {
+    expect(() => new KubeProxyAddon({ version: '1.36.0' })).toThrow(/^version: not an EKS add-on version, got '1\.36\.0'/);
+  });
 });

@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { PlatformCluster } from '../../../lib';
+import { PlatformCluster, PodIdentityAgentAddon } from '../../../lib';
 import { newStack } from '../../helpers';
 
 describe('PodIdentityAgentAddon', () => {
@@ -14,5 +14,9 @@ describe('PodIdentityAgentAddon', () => {
   test('is the one agent of the cluster, also for aws-eks-v2\'s own Pod Identity service accounts', () => {
     expect(platform.cluster.eksPodIdentityAgent).toBe(platform.podIdentityAgent);
     template.resourceCountIs('AWS::EKS::Addon', 4);
+  });
+
+  test('fails when the version is not an EKS add-on version', () => {
+    expect(() => new PodIdentityAgentAddon({ version: 'latest' })).toThrow(/^version: not an EKS add-on version, got 'latest'/);
   });
 });
