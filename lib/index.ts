@@ -22,6 +22,7 @@ export * from './eks/nodegroup-options';
 export * from './eks/fargate-profile-options';
 export * from './eks/cluster-access';
 export * from './eks/core-addon-props';
+export * from './eks/addons/addon-version';
 export * from './eks/addons/cluster-addon';
 export * from './eks/addons/pod-identity-agent';
 export * from './eks/addons/vpc-cni';

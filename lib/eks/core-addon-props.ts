@@ -1,10 +1,13 @@
+import type { AddonVersion } from './addons/addon-version';
+
 /** Props every core EKS managed add-on of a PlatformCluster takes. */
 export interface CoreAddonProps {
   /**
-   * The add-on version, e.g. `v1.22.4-eksbuild.3`, as listed by `aws eks describe-addon-versions`.
-   * @default - the version pinned in this library for the cluster's Kubernetes version; other Kubernetes versions fail at synth
+   * Which build to install: `AddonVersion.of('v1.23.1-eksbuild.1')` for a given one,
+   * `AddonVersion.eksDefault()` for EKS's default at create.
+   * @default - AddonVersion.recommended(): the library's version table's build for the cluster's Kubernetes version; EKS's default build (with a synth warning) where the table has none
    */
-  readonly version?: string;
+  readonly version?: AddonVersion;
 
   /**
    * The add-on's configuration values (its JSON schema: `aws eks describe-addon-configuration`).

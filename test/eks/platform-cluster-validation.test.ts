@@ -97,10 +97,6 @@ describe('PlatformCluster rejects bad input at synth', () => {
     expect(() => cluster({ version: eks.KubernetesVersion.V1_35 })).toThrow(/^version: this library bundles a kubectl layer for Kubernetes 1.36 only, got 1.35; pass kubectlLayer \(e.g. KubectlV35Layer/);
   });
 
-  test('fails when a core add-on has no pinned version for the Kubernetes version', () => {
-    expect(() => cluster({ version: eks.KubernetesVersion.V1_35, kubectl: false })).toThrow(/^version: no eks-pod-identity-agent version is pinned for Kubernetes 1.35/);
-  });
-
   test('fails when a private endpoint meets a VPC without private subnets', () => {
     const stack = newStack();
     const net = new PlatformVpc(stack, 'Net', { layout: VpcLayout.PUBLIC_ONLY });

@@ -4,7 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ClusterSupportType, CoreDnsAddon, KubeProxyAddon, NamespaceAccessLevel, PlatformCluster, PlatformClusterProps, PlatformVpc, PodIdentityAgentAddon, VpcCniAddon, VpcLayout } from '../../lib';
+import { AddonVersion, ClusterSupportType, CoreDnsAddon, KubeProxyAddon, NamespaceAccessLevel, PlatformCluster, PlatformClusterProps, PlatformVpc, PodIdentityAgentAddon, VpcCniAddon, VpcLayout } from '../../lib';
 import { IClusterAddon } from '../../lib/eks/addons/cluster-addon';
 import { complianceRuleIds, expectNoComplianceFindings, newStack } from '../helpers';
 
@@ -226,10 +226,10 @@ describe('PlatformCluster, choices', () => {
     const stack = newStack();
     const layer = lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', 'arn:aws:lambda:us-east-1:111122223333:layer:kubectl:1');
     const platform = new PlatformCluster(stack, 'Platform', { version: eks.KubernetesVersion.V1_35, kubectlLayer: layer, coreAddons: {
-      vpcCni: new VpcCniAddon({ version: 'v1.21.1-eksbuild.1' }),
-      coreDns: new CoreDnsAddon({ version: 'v1.13.2-eksbuild.1' }),
-      kubeProxy: new KubeProxyAddon({ version: 'v1.35.0-eksbuild.2' }),
-      podIdentityAgent: new PodIdentityAgentAddon({ version: 'v1.3.10-eksbuild.3' }),
+      vpcCni: new VpcCniAddon({ version: AddonVersion.of('v1.21.1-eksbuild.1') }),
+      coreDns: new CoreDnsAddon({ version: AddonVersion.of('v1.13.2-eksbuild.1') }),
+      kubeProxy: new KubeProxyAddon({ version: AddonVersion.of('v1.35.0-eksbuild.2') }),
+      podIdentityAgent: new PodIdentityAgentAddon({ version: AddonVersion.of('v1.3.10-eksbuild.3') }),
     } });
     Template.fromStack(stack).hasResourceProperties('AWS::EKS::Cluster', { Version: '1.35' });
     expect(platform.version.version).toBe('1.35');

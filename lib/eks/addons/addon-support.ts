@@ -1,13 +1,12 @@
 // Module-private helpers shared by the add-ons of this folder. Not exported from lib/index.ts:
 // jsii only publishes what the entry point reaches, and these are implementation details.
-import { Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { PlatformCluster } from '../platform-cluster';
-
-/** EKS managed add-on versions look like `v1.45.0-eksbuild.1` (`aws eks describe-addon-versions`). */
-const MANAGED_ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+import { AddonVersion } from './addon-version';
+import { MANAGED_ADDON_BUILDS, tableBuild } from './addon-versions';
 
 /** Kubernetes object names are DNS subdomains (RFC 1123). */
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -25,36 +24,45 @@ export function validateKubernetesName(prop: string, name: string | undefined): 
 /** The EKS service principal that Pod Identity roles trust. */
 const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 
-/** Fails on a managed add-on version that EKS would reject at deploy time. */
-export function validateAddonVersion(prop: string, version: string | undefined): void {
-  if (version === undefined || Token.isUnresolved(version)) {
-    return;
-  }
-  if (!MANAGED_ADDON_VERSION.test(version)) {
-    throw new Error(`${prop}: not an EKS add-on version, got '${version}'; pass a version such as 'v1.45.0-eksbuild.1' as listed by 'aws eks describe-addon-versions'`);
-  }
-}
-
 /** `1.36` for Kubernetes 1.36, whatever patch or suffix the version object carries. */
 export function kubernetesMinor(cluster: PlatformCluster): string {
   const match = /^(\d+\.\d+)/.exec(cluster.version.version);
   return match ? match[1] : cluster.version.version;
 }
 
+/** The build an add-on renders, and what to say at synth about it. */
+export interface ResolvedAddonVersion {
+  /** The `AddonVersion` to render; undefined renders none, so EKS installs its default build for the cluster's version. */
+  readonly version?: string;
+  /** Attaches the synth warning (if any) that explains the choice to the add-on's construct. */
+  readonly annotate: (scope: IConstruct) => void;
+}
+
 /**
- * The version to install: the one the user gave, else the one pinned for the cluster's Kubernetes
- * version. A Kubernetes version with no pin fails rather than letting EKS pick one at deploy time.
+ * What `choice` renders for `addonName` on the cluster: a given build as is; the version table's build
+ * for the cluster's Kubernetes minor; or, for `eksDefault()` and for a minor the table has no build
+ * for, no version (EKS's default build for the cluster's version, which cannot fail at create), with
+ * a warning. Pure until `annotate`, so an add-on can resolve before it creates its construct.
  */
-export function resolveAddonVersion(addonName: string, pinned: Record<string, string>, cluster: PlatformCluster, given?: string): string {
-  if (given !== undefined) {
-    return given;
+export function resolveAddonVersion(addonName: string, cluster: PlatformCluster, choice: AddonVersion = AddonVersion.recommended()): ResolvedAddonVersion {
+  const unresolved = Token.isUnresolved(cluster.version.version);
+  const minor = unresolved ? '<the cluster\'s version>' : kubernetesMinor(cluster);
+  const warn = (id: string, message: string): ResolvedAddonVersion => ({
+    version: undefined,
+    annotate: (scope) => Annotations.of(scope).addWarningV2(`cdk-container-platform:${id}`, message),
+  });
+  if (choice._isEksDefault) {
+    return warn('addon-version-eks-default', `version: AddonVersion.eksDefault() renders no ${addonName} version, so EKS installs its default build for Kubernetes ${minor} at create; a later upgrade of the cluster's version does not move the add-on. Update version with the cluster, or use AddonVersion.recommended()`);
   }
-  const minor = kubernetesMinor(cluster);
-  const version = pinned[minor];
-  if (version === undefined) {
-    throw new Error(`version: no ${addonName} version is pinned for Kubernetes ${minor} (pinned: ${Object.keys(pinned).join(', ')}), got version undefined; pass version explicitly, from 'aws eks describe-addon-versions --addon-name ${addonName} --kubernetes-version ${minor}'`);
+  if (!choice._isRecommended) {
+    return { version: choice._given, annotate: () => undefined };
   }
-  return version;
+  const build = unresolved ? undefined : tableBuild(addonName, minor);
+  if (build) {
+    return { version: build.version, annotate: () => undefined };
+  }
+  const known = Object.keys(MANAGED_ADDON_BUILDS[addonName] ?? {}).join(', ') || 'none';
+  return warn('addon-version-not-in-table', `version: this library's version table has no ${addonName} build seen for Kubernetes ${minor} (it has: ${known}), so no version is rendered and EKS installs its default build for the cluster's version. To pin one, list the builds with 'aws eks describe-addon-versions --addon-name ${addonName} --kubernetes-version ${unresolved ? '1.NN' : minor}' and pass version: AddonVersion.of('<build>')`);
 }
 
 /** Fails when an add-on that applies Kubernetes manifests or Helm charts meets a cluster without the kubectl handler. */
@@ -127,7 +135,7 @@ export function podIdentityRole(scope: Construct, id: string, description: strin
  * cluster's final compute (CoreDNS on Fargate) sees node groups added later.
  * `OVERWRITE` makes EKS restore the add-on's managed fields when someone edited them with kubectl.
  */
-export function createManagedAddon(cluster: PlatformCluster, id: string, addonName: string, version: string, configuration: () => { [key: string]: any } | undefined): eks.Addon {
+export function createManagedAddon(cluster: PlatformCluster, id: string, addonName: string, version: string | undefined, configuration: () => { [key: string]: any } | undefined): eks.Addon {
   const addon = new eks.Addon(cluster, id, { cluster: cluster.cluster, addonName, addonVersion: version });
   const resource = addon.node.defaultChild as eks.CfnAddon;
   resource.resolveConflicts = 'OVERWRITE';
@@ -146,7 +154,7 @@ export function createManagedAddon(cluster: PlatformCluster, id: string, addonNa
  */
 export function managedAddon(scope: Construct, id: string, cluster: PlatformCluster, props: {
   addonName: string;
-  addonVersion: string;
+  addonVersion: string | undefined;
   associations?: Array<{ serviceAccount: string; role: iam.IRole }>;
   configurationValues?: Record<string, unknown>;
 }): eks.CfnAddon {

@@ -5,14 +5,12 @@ import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
 import type { PlatformCluster } from '../platform-cluster';
 import { assertNotInstalled, fargateSelects, podIdentityRole, requireFargateSelection, requireKubectl, validateKubernetesName } from './addon-support';
+import { HELM_CHARTS } from './addon-versions';
 import type { IClusterAddon } from './cluster-addon';
 import { loadBalancerControllerPolicyDocument } from './lb-controller-iam-policy';
 
-/**
- * Chart `aws-load-balancer-controller` 3.5.0 installs controller v3.5.0, the newest release found
- * (aws/eks-charts PR 1354, merged 2026-08-03). Not aws-eks-v2's AlbControllerVersion, which stops at v3.2.2.
- */
-const LB_CONTROLLER_CHART_VERSION = '3.5.0';
+/** The chart version installed by default: the version table's (with where it was seen). */
+const LB_CONTROLLER_CHART_VERSION = HELM_CHARTS['aws-load-balancer-controller'].version;
 /** The chart repository AWS publishes the controller in. */
 const EKS_CHARTS_REPOSITORY = 'https://aws.github.io/eks-charts';
 /** The chart, release and service account name AWS's install guide uses; the IAM binding refers to it. */

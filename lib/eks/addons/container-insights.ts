@@ -7,18 +7,10 @@ import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
 import { LogEncryptionKey } from '../../compliance/log-encryption-key';
 import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, managedAddon, podIdentityRole, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import { assertNotInstalled, managedAddon, podIdentityRole, resolveAddonVersion } from './addon-support';
+import type { AddonVersion } from './addon-version';
 import type { IClusterAddon } from './cluster-addon';
 
-/**
- * Pinned `amazon-cloudwatch-observability` versions per Kubernetes version: v6.1.0-eksbuild.1 is the
- * newest that `aws eks describe-addon-versions --kubernetes-version 1.35` listed (quoted in public
- * repositories in 2026). No newer build could be confirmed for 1.36; the same version is pinned there.
- */
-const CLOUDWATCH_OBSERVABILITY_VERSIONS: Record<string, string> = {
-  '1.36': 'v6.1.0-eksbuild.1',
-  '1.35': 'v6.1.0-eksbuild.1',
-};
 /** The add-on runs its agent and Fluent Bit under this service account in namespace amazon-cloudwatch. */
 const CLOUDWATCH_AGENT_SA = 'cloudwatch-agent';
 /** Fargate's built-in log router reads its configuration from this namespace, which must carry this label. */
@@ -35,10 +27,10 @@ const DEFAULT_FARGATE_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 /** Props of {@link ContainerInsights}. */
 export interface ContainerInsightsProps {
   /**
-   * The `amazon-cloudwatch-observability` add-on version, e.g. `v6.1.0-eksbuild.1`.
-   * @default - the version pinned in this library for the cluster's Kubernetes version
+   * Which `amazon-cloudwatch-observability` build to install, e.g. `AddonVersion.of('v6.6.0-eksbuild.1')`.
+   * @default - AddonVersion.recommended(): the library's version table's build for the cluster's Kubernetes version; EKS's default build (with a synth warning) where the table has none
    */
-  readonly version?: string;
+  readonly version?: AddonVersion;
 
   /**
    * Ship the logs of pods on Fargate to CloudWatch with Fargate's built-in log router (namespace
@@ -87,7 +79,6 @@ export class ContainerInsights implements IClusterAddon {
   private _fargateLogging?: eks.KubernetesManifest;
 
   constructor(props: ContainerInsightsProps = {}) {
-    validateAddonVersion('version', props.version);
     this.props = props;
   }
 
@@ -117,7 +108,7 @@ export class ContainerInsights implements IClusterAddon {
     if (fargateLogging && !cluster.kubectlEnabled) {
       throw new Error(`fargateLogging: the Fargate log router is configured by a Kubernetes ConfigMap, which needs the cluster's kubectl handler, got kubectl: false on ${cluster.node.path}; set fargateLogging: false or leave kubectl enabled`);
     }
-    const version = cluster.fargateOnly ? undefined : resolveAddonVersion(this.name, CLOUDWATCH_OBSERVABILITY_VERSIONS, cluster, this.props.version);
+    const version = cluster.fargateOnly ? undefined : resolveAddonVersion(this.name, cluster, this.props.version);
     this.installedOn = cluster;
     const scope = new Construct(cluster, 'ContainerInsights');
 
@@ -132,9 +123,10 @@ export class ContainerInsights implements IClusterAddon {
       this._role = role;
       this._addon = managedAddon(scope, 'Addon', cluster, {
         addonName: this.name,
-        addonVersion: version!,
+        addonVersion: version!.version,
         associations: [{ serviceAccount: CLOUDWATCH_AGENT_SA, role }],
       });
+      version!.annotate(this._addon);
     }
 
     if (fargateLogging) {

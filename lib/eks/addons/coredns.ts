@@ -1,17 +1,8 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IClusterAddon } from './cluster-addon';
 import { CoreAddonProps } from '../core-addon-props';
-import { assertNotInstalled, createManagedAddon, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import { assertNotInstalled, createManagedAddon, resolveAddonVersion } from './addon-support';
 import type { PlatformCluster } from '../platform-cluster';
-
-/**
- * Pinned `coredns` versions per Kubernetes version: the version a Kubernetes 1.36 cluster resolved to
- * in a public test record (2026); check with
- * `aws eks describe-addon-versions --addon-name coredns --kubernetes-version 1.36`.
- */
-const PINNED_VERSIONS: Record<string, string> = {
-  '1.36': 'v1.14.3-eksbuild.16',
-};
 
 /**
  * The CoreDNS managed add-on: cluster DNS. It is a Deployment, so it waits for the cluster's compute
@@ -27,7 +18,6 @@ export class CoreDnsAddon implements IClusterAddon {
   private _addon?: eks.Addon;
 
   constructor(props: CoreAddonProps = {}) {
-    validateAddonVersion('version', props.version);
     this.props = props;
   }
 
@@ -41,11 +31,12 @@ export class CoreDnsAddon implements IClusterAddon {
 
   public install(cluster: PlatformCluster): void {
     assertNotInstalled(this._addon?.node.scope, this.name);
-    const version = resolveAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
-    this._addon = createManagedAddon(cluster, 'CoreDnsAddon', this.name, version, () => ({
+    const version = resolveAddonVersion(this.name, cluster, this.props.version);
+    this._addon = createManagedAddon(cluster, 'CoreDnsAddon', this.name, version.version, () => ({
       ...this.props.configurationValues,
       ...(cluster.fargateOnly ? { computeType: 'Fargate' } : {}),
     }));
+    version.annotate(this._addon);
     cluster.waitForCompute(this._addon);
   }
 }

@@ -5,19 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
 import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, validateKubernetesName, awsManagedServiceRolePolicy, managedAddon, podIdentityRole, requireKubectl, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import { assertNotInstalled, validateKubernetesName, awsManagedServiceRolePolicy, managedAddon, podIdentityRole, requireKubectl, resolveAddonVersion } from './addon-support';
+import type { AddonVersion } from './addon-version';
 import type { IClusterAddon } from './cluster-addon';
 import { ReclaimPolicy } from './reclaim-policy';
 
-/**
- * Pinned `aws-ebs-csi-driver` versions per Kubernetes version. 1.36: v1.66.0-eksbuild.1, the version
- * `aws eks describe-addon-versions` marked defaultVersion for 1.36 in 2026-09 (quoted in
- * mitodl/ol-infrastructure PR 5959). 1.35: v1.60.1-eksbuild.1, seen deployed on 1.35 clusters.
- */
-const EBS_CSI_VERSIONS: Record<string, string> = {
-  '1.36': 'v1.66.0-eksbuild.1',
-  '1.35': 'v1.60.1-eksbuild.1',
-};
 /** The service account of the driver's controller, the only part that calls the EC2 API. */
 const EBS_CSI_CONTROLLER_SA = 'ebs-csi-controller-sa';
 /** The StorageClass name the EBS CSI driver's documentation uses for gp3. */
@@ -34,10 +26,10 @@ const GP3_MAX_THROUGHPUT_PER_IOPS = 0.25;
 /** Props of {@link EbsCsiDriver}. */
 export interface EbsCsiDriverProps {
   /**
-   * The `aws-ebs-csi-driver` add-on version, e.g. `v1.66.0-eksbuild.1`.
-   * @default - the version pinned in this library for the cluster's Kubernetes version
+   * Which `aws-ebs-csi-driver` build to install, e.g. `AddonVersion.of('v1.66.0-eksbuild.1')`.
+   * @default - AddonVersion.recommended(): the library's version table's build for the cluster's Kubernetes version; EKS's default build (with a synth warning) where the table has none
    */
-  readonly version?: string;
+  readonly version?: AddonVersion;
 
   /**
    * A customer managed KMS key for the volumes of the default StorageClass. The driver's role gets
@@ -95,7 +87,6 @@ export class EbsCsiDriver implements IClusterAddon {
   private _storageClass?: eks.KubernetesManifest;
 
   constructor(props: EbsCsiDriverProps = {}) {
-    validateAddonVersion('version', props.version);
     const { iops, throughput } = props;
     if (iops !== undefined && !Token.isUnresolved(iops) && (!Number.isInteger(iops) || iops < GP3_MIN_IOPS || iops > GP3_MAX_IOPS)) {
       throw new Error(`iops: gp3 volumes take ${GP3_MIN_IOPS} to ${GP3_MAX_IOPS} IOPS, got ${iops}; pass a whole number in that range or leave iops unset for the 3000 baseline`);
@@ -131,7 +122,7 @@ export class EbsCsiDriver implements IClusterAddon {
   public install(cluster: PlatformCluster): void {
     assertNotInstalled(this.installedOn, this.name);
     requireKubectl(cluster, this.name, 'creates a StorageClass');
-    const version = resolveAddonVersion(this.name, EBS_CSI_VERSIONS, cluster, this.props.version);
+    const version = resolveAddonVersion(this.name, cluster, this.props.version);
     if (cluster.fargateOnly) {
       throw new Error(`addons: the ${this.name} add-on attaches EBS volumes to EC2 nodes, got the Fargate-only cluster ${cluster.node.path}; add a node group, or use EfsCsiDriver for storage on Fargate`);
     }
@@ -165,9 +156,10 @@ export class EbsCsiDriver implements IClusterAddon {
 
     this._addon = managedAddon(scope, 'Addon', cluster, {
       addonName: this.name,
-      addonVersion: version,
+      addonVersion: version.version,
       associations: [{ serviceAccount: EBS_CSI_CONTROLLER_SA, role }],
     });
+    version.annotate(this._addon);
 
     const parameters: Record<string, string> = {
       'type': 'gp3',

@@ -7,18 +7,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
 import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, awsManagedServiceRolePolicy, managedAddon, podIdentityRole, requireKubectl, resolveAddonVersion, validateAddonVersion, validateKubernetesName } from './addon-support';
+import { assertNotInstalled, awsManagedServiceRolePolicy, managedAddon, podIdentityRole, requireKubectl, resolveAddonVersion, validateKubernetesName } from './addon-support';
+import type { AddonVersion } from './addon-version';
 import type { IClusterAddon } from './cluster-addon';
 import { ReclaimPolicy } from './reclaim-policy';
 
-/**
- * Pinned `aws-efs-csi-driver` versions per Kubernetes version. 1.36: v3.4.2-eksbuild.1, the newest
- * `aws eks describe-addon-versions` offered for 1.36 in 2026-09 (quoted in mitodl/ol-infrastructure
- * PR 5959). No 1.35 build could be confirmed: pass `version` on 1.35.
- */
-const EFS_CSI_VERSIONS: Record<string, string> = {
-  '1.36': 'v3.4.2-eksbuild.1',
-};
 /** The driver's controller creates and deletes access points; its node daemon mounts them. */
 const EFS_CSI_SERVICE_ACCOUNTS = ['efs-csi-controller-sa', 'efs-csi-node-sa'];
 /** The StorageClass name of the EFS CSI driver's examples. */
@@ -37,10 +30,10 @@ const DEFAULT_POSIX_ID = 1000;
 /** Props of {@link EfsCsiDriver}. */
 export interface EfsCsiDriverProps {
   /**
-   * The `aws-efs-csi-driver` add-on version, e.g. `v3.4.2-eksbuild.1`.
-   * @default - the version pinned in this library for the cluster's Kubernetes version
+   * Which `aws-efs-csi-driver` build to install, e.g. `AddonVersion.of('v3.4.2-eksbuild.1')`.
+   * @default - AddonVersion.recommended(): the library's version table's build for the cluster's Kubernetes version; EKS's default build (with a synth warning) where the table has none
    */
-  readonly version?: string;
+  readonly version?: AddonVersion;
 
   /**
    * A customer managed KMS key for the file system.
@@ -137,7 +130,6 @@ export class EfsCsiDriver implements IClusterAddon {
   private _storageClass?: eks.KubernetesManifest;
 
   constructor(props: EfsCsiDriverProps = {}) {
-    validateAddonVersion('version', props.version);
     validateKubernetesName('storageClassName', props.storageClassName);
     this.props = props;
   }
@@ -173,7 +165,7 @@ export class EfsCsiDriver implements IClusterAddon {
     if (dynamic && cluster.fargateOnly) {
       throw new Error(`dynamicProvisioning: the EFS CSI controller that creates access points cannot run on Fargate, got dynamicProvisioning: true on the Fargate-only cluster ${cluster.node.path}; leave dynamicProvisioning unset and give Fargate pods static volumes with addStaticVolume(), or add a node group`);
     }
-    const version = dynamic ? resolveAddonVersion(this.name, EFS_CSI_VERSIONS, cluster, this.props.version) : undefined;
+    const version = dynamic ? resolveAddonVersion(this.name, cluster, this.props.version) : undefined;
     if (dynamic) {
       requireKubectl(cluster, this.name, 'creates a StorageClass');
     }
@@ -221,9 +213,10 @@ export class EfsCsiDriver implements IClusterAddon {
     this._role = role;
     const addon = managedAddon(scope, 'Addon', cluster, {
       addonName: this.name,
-      addonVersion: version!,
+      addonVersion: version!.version,
       associations: EFS_CSI_SERVICE_ACCOUNTS.map((serviceAccount) => ({ serviceAccount, role })),
     });
+    version!.annotate(addon);
     addon.node.addDependency(fileSystem.mountTargetsAvailable);
     this._addon = addon;
 

@@ -1,17 +1,8 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IClusterAddon } from './cluster-addon';
 import { CoreAddonProps } from '../core-addon-props';
-import { assertNotInstalled, createManagedAddon, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import { assertNotInstalled, createManagedAddon, resolveAddonVersion } from './addon-support';
 import type { PlatformCluster } from '../platform-cluster';
-
-/**
- * Pinned `kube-proxy` versions per Kubernetes version (kube-proxy follows the Kubernetes minor): the
- * version a Kubernetes 1.36 cluster resolved to in a public test record (2026); check with
- * `aws eks describe-addon-versions --addon-name kube-proxy --kubernetes-version 1.36`.
- */
-const PINNED_VERSIONS: Record<string, string> = {
-  '1.36': 'v1.36.0-eksbuild.21',
-};
 
 /**
  * The kube-proxy managed add-on: a DaemonSet that programs service routing on every node. Node groups
@@ -23,7 +14,6 @@ export class KubeProxyAddon implements IClusterAddon {
   private _addon?: eks.Addon;
 
   constructor(props: CoreAddonProps = {}) {
-    validateAddonVersion('version', props.version);
     this.props = props;
   }
 
@@ -37,8 +27,9 @@ export class KubeProxyAddon implements IClusterAddon {
 
   public install(cluster: PlatformCluster): void {
     assertNotInstalled(this._addon?.node.scope, this.name);
-    const version = resolveAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
-    this._addon = createManagedAddon(cluster, 'KubeProxyAddon', this.name, version, () => this.props.configurationValues);
+    const version = resolveAddonVersion(this.name, cluster, this.props.version);
+    this._addon = createManagedAddon(cluster, 'KubeProxyAddon', this.name, version.version, () => this.props.configurationValues);
+    version.annotate(this._addon);
     cluster.addNodePrerequisite(this._addon);
   }
 }

@@ -1,19 +1,10 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, managedAddon, requireFargateSelection, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import { assertNotInstalled, managedAddon, requireFargateSelection, resolveAddonVersion } from './addon-support';
+import type { AddonVersion } from './addon-version';
 import type { IClusterAddon } from './cluster-addon';
 
-/**
- * Pinned `metrics-server` (EKS community add-on) versions per Kubernetes version. 1.36:
- * v0.8.1-eksbuild.11, seen on 1.36 clusters (with kube-proxy v1.36.0-eksbuild.7); 1.35:
- * v0.8.1-eksbuild.10, the default `aws eks describe-addon-versions` gave for 1.35 (both quoted in
- * public repositories in 2026). The EKS build listens on port 10251, so it also runs on Fargate.
- */
-const METRICS_SERVER_VERSIONS: Record<string, string> = {
-  '1.36': 'v0.8.1-eksbuild.11',
-  '1.35': 'v0.8.1-eksbuild.10',
-};
 
 /** The labels of the add-on's pods (upstream chart, release metrics-server), for Fargate selectors. */
 const METRICS_SERVER_POD_LABELS = { 'app.kubernetes.io/name': 'metrics-server', 'app.kubernetes.io/instance': 'metrics-server' };
@@ -21,10 +12,10 @@ const METRICS_SERVER_POD_LABELS = { 'app.kubernetes.io/name': 'metrics-server', 
 /** Props of {@link MetricsServer}. */
 export interface MetricsServerProps {
   /**
-   * The `metrics-server` add-on version, e.g. `v0.8.1-eksbuild.11`.
-   * @default - the version pinned in this library for the cluster's Kubernetes version
+   * Which `metrics-server` build to install, e.g. `AddonVersion.of('v0.9.0-eksbuild.11')`.
+   * @default - AddonVersion.recommended(): the library's version table's build for the cluster's Kubernetes version; EKS's default build (with a synth warning) where the table has none
    */
-  readonly version?: string;
+  readonly version?: AddonVersion;
 }
 
 /**
@@ -40,7 +31,6 @@ export class MetricsServer implements IClusterAddon {
   private _addon?: eks.CfnAddon;
 
   constructor(props: MetricsServerProps = {}) {
-    validateAddonVersion('version', props.version);
     this.props = props;
   }
 
@@ -51,10 +41,11 @@ export class MetricsServer implements IClusterAddon {
 
   public install(cluster: PlatformCluster): void {
     assertNotInstalled(this.installedOn, this.name);
-    const version = resolveAddonVersion(this.name, METRICS_SERVER_VERSIONS, cluster, this.props.version);
+    const version = resolveAddonVersion(this.name, cluster, this.props.version);
     this.installedOn = cluster;
     const scope = new Construct(cluster, 'MetricsServer');
     requireFargateSelection(scope, cluster, this.name, 'kube-system', METRICS_SERVER_POD_LABELS);
-    this._addon = managedAddon(scope, 'Addon', cluster, { addonName: this.name, addonVersion: version });
+    this._addon = managedAddon(scope, 'Addon', cluster, { addonName: this.name, addonVersion: version.version });
+    version.annotate(this._addon);
   }
 }

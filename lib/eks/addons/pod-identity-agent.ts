@@ -1,17 +1,8 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IClusterAddon } from './cluster-addon';
 import { CoreAddonProps } from '../core-addon-props';
-import { assertNotInstalled, createManagedAddon, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import { assertNotInstalled, createManagedAddon, resolveAddonVersion } from './addon-support';
 import type { PlatformCluster } from '../platform-cluster';
-
-/**
- * Pinned `eks-pod-identity-agent` versions per Kubernetes version: the version a Kubernetes 1.36 cluster
- * resolved to in a public test record (2026); check with
- * `aws eks describe-addon-versions --addon-name eks-pod-identity-agent --kubernetes-version 1.36`.
- */
-const PINNED_VERSIONS: Record<string, string> = {
-  '1.36': 'v1.3.10-eksbuild.3',
-};
 
 /**
  * The EKS Pod Identity Agent managed add-on: a host-network DaemonSet that hands pods the credentials
@@ -24,7 +15,6 @@ export class PodIdentityAgentAddon implements IClusterAddon {
   private _addon?: eks.Addon;
 
   constructor(props: CoreAddonProps = {}) {
-    validateAddonVersion('version', props.version);
     this.props = props;
   }
 
@@ -38,7 +28,8 @@ export class PodIdentityAgentAddon implements IClusterAddon {
 
   public install(cluster: PlatformCluster): void {
     assertNotInstalled(this._addon?.node.scope, this.name);
-    const version = resolveAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
-    this._addon = createManagedAddon(cluster, 'PodIdentityAgentAddon', this.name, version, () => this.props.configurationValues);
+    const version = resolveAddonVersion(this.name, cluster, this.props.version);
+    this._addon = createManagedAddon(cluster, 'PodIdentityAgentAddon', this.name, version.version, () => this.props.configurationValues);
+    version.annotate(this._addon);
   }
 }

@@ -3,17 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IClusterAddon } from './cluster-addon';
 import { Compliance } from '../../compliance/acknowledge';
 import { CoreAddonProps } from '../core-addon-props';
-import { assertNotInstalled, createManagedAddon, resolveAddonVersion, validateAddonVersion } from './addon-support';
+import { assertNotInstalled, createManagedAddon, resolveAddonVersion } from './addon-support';
 import type { PlatformCluster } from '../platform-cluster';
-
-/**
- * Pinned `vpc-cni` versions per Kubernetes version: the version a Kubernetes 1.36 cluster resolved to
- * in a public test record (2026); check with
- * `aws eks describe-addon-versions --addon-name vpc-cni --kubernetes-version 1.36`.
- */
-const PINNED_VERSIONS: Record<string, string> = {
-  '1.36': 'v1.22.4-eksbuild.3',
-};
 
 /** The service account of the aws-node DaemonSet, which the add-on's role is associated with. */
 const SERVICE_ACCOUNT = 'aws-node';
@@ -41,7 +32,6 @@ export class VpcCniAddon implements IClusterAddon {
   private _role?: iam.IRole;
 
   constructor(props: VpcCniAddonProps = {}) {
-    validateAddonVersion('version', props.version);
     this.props = props;
   }
 
@@ -63,9 +53,10 @@ export class VpcCniAddon implements IClusterAddon {
 
   public install(cluster: PlatformCluster): void {
     assertNotInstalled(this._addon?.node.scope, this.name);
-    const version = resolveAddonVersion(this.name, PINNED_VERSIONS, cluster, this.props.version);
+    const version = resolveAddonVersion(this.name, cluster, this.props.version);
     this._role = this.props.role ?? this.createRole(cluster);
-    this._addon = createManagedAddon(cluster, 'VpcCniAddon', this.name, version, () => this.props.configurationValues);
+    this._addon = createManagedAddon(cluster, 'VpcCniAddon', this.name, version.version, () => this.props.configurationValues);
+    version.annotate(this._addon);
     (this._addon.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: SERVICE_ACCOUNT, roleArn: this._role.roleArn }];
     this._addon.node.addDependency(cluster.podIdentityAgent);
     cluster.addNodePrerequisite(this._addon);

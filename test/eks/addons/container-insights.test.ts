@@ -2,6 +2,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ContainerInsights } from '../../../lib/eks/addons/container-insights';
 import { expectNoComplianceFindings } from '../../helpers';
 import { clusterWith, Compute, customResourceId, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('ContainerInsights on a cluster with nodes and Fargate', () => {
   const insights = new ContainerInsights();
@@ -11,7 +12,7 @@ describe('ContainerInsights on a cluster with nodes and Fargate', () => {
   test('installs the amazon-cloudwatch-observability add-on with a Pod Identity role for its agent', () => {
     template.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'amazon-cloudwatch-observability',
-      AddonVersion: 'v6.1.0-eksbuild.1',
+      AddonVersion: 'v6.6.0-eksbuild.1',
       PodIdentityAssociations: [{ ServiceAccount: 'cloudwatch-agent', RoleArn: { 'Fn::GetAtt': [logicalId(insights.role!), 'Arn'] } }],
     });
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -99,7 +100,7 @@ describe('ContainerInsights validation', () => {
   });
 
   test('fails when version is not an EKS add-on version', () => {
-    expect(() => new ContainerInsights({ version: 'latest' })).toThrow(/version: not an EKS add-on version, got 'latest'/);
+    expect(() => new ContainerInsights({ version: AddonVersion.of('latest') })).toThrow(/version: not an EKS add-on version, got 'latest'/);
   });
 
 });

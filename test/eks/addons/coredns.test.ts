@@ -1,13 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { CoreDnsAddon, PlatformCluster } from '../../../lib';
 import { newStack } from '../../helpers';
+import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('CoreDnsAddon', () => {
   test('installs the pinned coredns version without configuration on a cluster with nodes', () => {
     const stack = newStack();
     new PlatformCluster(stack, 'Platform', { kubectl: false, nodegroups: [{ id: 'N' }] });
     const [addon] = Object.values<any>(Template.fromStack(stack).findResources('AWS::EKS::Addon', { Properties: { AddonName: 'coredns' } }));
-    expect(addon.Properties.AddonVersion).toBe('v1.14.3-eksbuild.16');
+    expect(addon.Properties.AddonVersion).toBe('v1.14.3-eksbuild.24');
     expect(addon.Properties.ConfigurationValues).toBeUndefined();
   });
 
@@ -30,6 +31,6 @@ describe('CoreDnsAddon', () => {
   });
 
   test('fails when the version is not an EKS add-on version', () => {
-    expect(() => new CoreDnsAddon({ version: 'v1.14' })).toThrow(/^version: not an EKS add-on version, got 'v1\.14'/);
+    expect(() => new CoreDnsAddon({ version: AddonVersion.of('v1.14') })).toThrow(/^version: not an EKS add-on version, got 'v1\.14'/);
   });
 });

@@ -5,6 +5,7 @@ import { ReclaimPolicy } from '../../../lib/eks/addons/reclaim-policy';
 import { expectNoComplianceFindings } from '../../helpers';
 import { kubernetesProblem } from '../../kubernetes-manifests';
 import { clusterWith, Compute, customResourceId, dependsOn, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('EbsCsiDriver with defaults', () => {
   const ebs = new EbsCsiDriver();
@@ -107,7 +108,7 @@ describe('EbsCsiDriver validation', () => {
   });
 
   test('fails when version is not an EKS add-on version', () => {
-    expect(() => new EbsCsiDriver({ version: '1.66.0' })).toThrow(/version: not an EKS add-on version, got '1.66.0'/);
+    expect(() => new EbsCsiDriver({ version: AddonVersion.of('1.66.0') })).toThrow(/version: not an EKS add-on version, got '1.66.0'/);
   });
 
   test('fails when storageClassName is not a Kubernetes name', () => {

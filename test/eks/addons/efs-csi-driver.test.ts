@@ -3,6 +3,7 @@ import { EfsCsiDriver } from '../../../lib/eks/addons/efs-csi-driver';
 import { complianceRuleIds, expectNoComplianceFindings } from '../../helpers';
 import { kubernetesProblem } from '../../kubernetes-manifests';
 import { clusterWith, Compute, customResourceId, dependsOn, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
   const efs = new EfsCsiDriver();
@@ -127,7 +128,7 @@ describe('EfsCsiDriver without automatic backups', () => {
 
 describe('EfsCsiDriver validation', () => {
   test('fails when version is not an EKS add-on version', () => {
-    expect(() => new EfsCsiDriver({ version: 'v3.4.2' })).toThrow(/version: not an EKS add-on version, got 'v3.4.2'/);
+    expect(() => new EfsCsiDriver({ version: AddonVersion.of('v3.4.2') })).toThrow(/version: not an EKS add-on version, got 'v3.4.2'/);
   });
 
   test('fails when storageClassName is not a Kubernetes name', () => {

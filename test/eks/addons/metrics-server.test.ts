@@ -1,20 +1,17 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { CoreDnsAddon } from '../../../lib/eks/addons/coredns';
-import { KubeProxyAddon } from '../../../lib/eks/addons/kube-proxy';
 import { MetricsServer } from '../../../lib/eks/addons/metrics-server';
-import { PodIdentityAgentAddon } from '../../../lib/eks/addons/pod-identity-agent';
-import { VpcCniAddon } from '../../../lib/eks/addons/vpc-cni';
 import { PlatformCluster } from '../../../lib/eks/platform-cluster';
 import { expectNoComplianceFindings, newStack } from '../../helpers';
 import { clusterWith, Compute, dependsOn, logicalId, synthWith } from './addon-test-cluster';
+import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('MetricsServer', () => {
   const metrics = new MetricsServer();
   const { cluster, template } = synthWith({ addons: [metrics] });
 
   test('installs the metrics-server community add-on at the version pinned for Kubernetes 1.36, with no IAM', () => {
-    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'metrics-server', AddonVersion: 'v0.8.1-eksbuild.11' });
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'metrics-server', AddonVersion: 'v0.9.0-eksbuild.11' });
     expect(template.toJSON().Resources[logicalId(metrics.addon!)].Properties.PodIdentityAssociations).toBeUndefined();
   });
 
@@ -33,22 +30,20 @@ describe('MetricsServer', () => {
   });
 
   test('fails when version is not an EKS add-on version', () => {
-    expect(() => new MetricsServer({ version: 'v0.8.1-eksbuild' })).toThrow(/version: not an EKS add-on version, got 'v0.8.1-eksbuild'/);
+    expect(() => new MetricsServer({ version: AddonVersion.of('v0.8.1-eksbuild') })).toThrow(/version: not an EKS add-on version, got 'v0.8.1-eksbuild'/);
   });
 
   test('fails when installed twice on one cluster', () => {
     expect(() => cluster.addAddon(new MetricsServer())).toThrow(/'metrics-server' is already installed/);
   });
 
-  test('fails when the cluster\'s Kubernetes version has no pinned version and none is given', () => {
-    const version = 'v1.0.0-eksbuild.1';
-    expect(() => new PlatformCluster(newStack(), 'Old', {
-      version: eks.KubernetesVersion.of('1.34'),
-      kubectl: false,
-      coreAddons: { vpcCni: new VpcCniAddon({ version }), coreDns: new CoreDnsAddon({ version }), kubeProxy: new KubeProxyAddon({ version }), podIdentityAgent: new PodIdentityAgentAddon({ version }) },
-      nodegroups: [{ id: 'Default' }],
-      addons: [new MetricsServer()],
-    })).toThrow(/version: no metrics-server version is pinned for Kubernetes 1.34 \(pinned: 1.36, 1.35\)/);
+  test('renders no version and warns on a Kubernetes version the version table has no build for', () => {
+    const stack = newStack();
+    const other = new MetricsServer();
+    new PlatformCluster(stack, 'Old', { version: eks.KubernetesVersion.of('1.34'), kubectl: false, nodegroups: [{ id: 'Default' }], addons: [other] });
+    const template = Template.fromStack(stack);
+    expect(template.toJSON().Resources[logicalId(other.addon!)].Properties.AddonVersion).toBeUndefined();
+    Annotations.fromStack(stack).hasWarning('/Test/Old/MetricsServer/Addon', Match.stringLikeRegexp("no metrics-server build seen for Kubernetes 1.34 \\(it has: 1.35, 1.36\\).*'aws eks describe-addon-versions --addon-name metrics-server --kubernetes-version 1.34'"));
   });
 
   test('fails at synth when no Fargate profile of a Fargate-only cluster selects its pods', () => {

@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { PlatformCluster, PodIdentityAgentAddon } from '../../../lib';
 import { newStack } from '../../helpers';
+import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('PodIdentityAgentAddon', () => {
   const stack = newStack();
@@ -8,7 +9,7 @@ describe('PodIdentityAgentAddon', () => {
   const template = Template.fromStack(stack);
 
   test('installs the pinned eks-pod-identity-agent version', () => {
-    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent', AddonVersion: 'v1.3.10-eksbuild.3' });
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent', AddonVersion: 'v1.4.0-eksbuild.2' });
   });
 
   test('is the one agent of the cluster, also for aws-eks-v2\'s own Pod Identity service accounts', () => {
@@ -17,6 +18,6 @@ describe('PodIdentityAgentAddon', () => {
   });
 
   test('fails when the version is not an EKS add-on version', () => {
-    expect(() => new PodIdentityAgentAddon({ version: 'latest' })).toThrow(/^version: not an EKS add-on version, got 'latest'/);
+    expect(() => new PodIdentityAgentAddon({ version: AddonVersion.of('latest') })).toThrow(/^version: not an EKS add-on version, got 'latest'/);
   });
 });

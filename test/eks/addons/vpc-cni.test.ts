@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PlatformCluster, VpcCniAddon } from '../../../lib';
 import { newStack } from '../../helpers';
+import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('VpcCniAddon', () => {
   const stack = newStack();
@@ -11,7 +12,7 @@ describe('VpcCniAddon', () => {
   const id = (c: any) => stack.getLogicalId(c.node.defaultChild);
 
   test('installs the pinned vpc-cni version and overwrites drifted fields', () => {
-    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'vpc-cni', AddonVersion: 'v1.22.4-eksbuild.3', ResolveConflicts: 'OVERWRITE' });
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'vpc-cni', AddonVersion: 'v1.23.1-eksbuild.1', ResolveConflicts: 'OVERWRITE' });
   });
 
   test('gives aws-node a Pod Identity role with AmazonEKS_CNI_Policy', () => {
@@ -38,7 +39,7 @@ describe('VpcCniAddon', () => {
   });
 
   test('fails when the version is not an EKS add-on version', () => {
-    expect(() => new VpcCniAddon({ version: '1.22' })).toThrow(/^version: not an EKS add-on version, got '1.22'; pass a version such as/);
+    expect(() => new VpcCniAddon({ version: AddonVersion.of('1.22') })).toThrow(/^version: not an EKS add-on version, got '1.22'; pass a version such as/);
   });
 
   test('fails when one add-on object is installed on two clusters', () => {
