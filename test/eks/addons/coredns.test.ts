@@ -1,7 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { CoreDnsAddon, PlatformCluster } from '../../../lib';
+import { AddonVersion, CoreDnsAddon, PlatformCluster } from '../../../lib';
 import { newStack } from '../../helpers';
-import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('CoreDnsAddon', () => {
   test('installs the pinned coredns version without configuration on a cluster with nodes', () => {

@@ -1,7 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { PlatformCluster, PodIdentityAgentAddon } from '../../../lib';
+import { AddonVersion, PlatformCluster, PodIdentityAgentAddon } from '../../../lib';
 import { newStack } from '../../helpers';
-import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('PodIdentityAgentAddon', () => {
   const stack = newStack();

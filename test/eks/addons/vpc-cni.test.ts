@@ -1,8 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PlatformCluster, VpcCniAddon } from '../../../lib';
+import { AddonVersion, PlatformCluster, VpcCniAddon } from '../../../lib';
 import { newStack } from '../../helpers';
-import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('VpcCniAddon', () => {
   const stack = newStack();
