@@ -14,10 +14,10 @@ const EKS_DEFAULT = 'eks-default';
  */
 export class AddonVersion {
   /**
-   * The build this library's version table holds for the cluster's Kubernetes minor: one seen offered
-   * (mostly: marked default) by `aws eks describe-addon-versions` for that minor. Where the table has
-   * no build for the minor, no version is rendered, so EKS installs its default build for the
-   * cluster's version, and a synth warning names the command that lists the builds.
+   * The build this library's version table holds for the cluster's Kubernetes minor: one that
+   * `aws eks describe-addon-versions` was seen offering for that minor, the one it marked default where
+   * the record says. Where the table has no build for the minor, no version is rendered, so EKS installs
+   * its default build for the cluster's version, and a synth warning names the command that lists builds.
    */
   public static recommended(): AddonVersion {
     return new AddonVersion(RECOMMENDED);
