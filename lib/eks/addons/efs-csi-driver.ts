@@ -12,8 +12,29 @@ import type { AddonVersion } from './addon-version';
 import type { IClusterAddon } from './cluster-addon';
 import { ReclaimPolicy } from './reclaim-policy';
 
-/** The driver's controller creates and deletes access points; its node daemon mounts them. */
-const EFS_CSI_SERVICE_ACCOUNTS = ['efs-csi-controller-sa', 'efs-csi-node-sa'];
+/** The driver's controller creates and deletes access points through the EFS API; it mounts nothing. */
+const CONTROLLER_SERVICE_ACCOUNT = 'efs-csi-controller-sa';
+/**
+ * The driver's node daemon mounts volumes; with the `iam` mount option efs-utils signs the mount with
+ * this service account's Pod Identity credentials (aws-efs-csi-driver docs/parameters.md: "Use the CSI
+ * Node Pod's IAM identity"; efs-utils reads Pod Identity credentials since 2.3.0, which driver v3 images
+ * build from).
+ */
+const NODE_SERVICE_ACCOUNT = 'efs-csi-node-sa';
+/** The NFS client actions of a file-system policy (EFS user guide, "Using IAM to control file system data access"). */
+const CLIENT_MOUNT = 'elasticfilesystem:ClientMount';
+const CLIENT_WRITE = 'elasticfilesystem:ClientWrite';
+const CLIENT_ROOT_ACCESS = 'elasticfilesystem:ClientRootAccess';
+/** Set on every mount through an access point and absent on a mount of the file system itself. */
+const ACCESS_POINT_ARN_KEY = 'elasticfilesystem:AccessPointArn';
+/** Mount options of dynamically provisioned volumes: TLS, and IAM authorization with the node daemon's role. */
+const DYNAMIC_MOUNT_OPTIONS = ['tls', 'iam'];
+/**
+ * Mount options of static volumes: TLS only. They exist for pods on Fargate, whose built-in driver has
+ * no documented IAM identity for an `iam` mount (Fargate pods cannot use Pod Identity), so their mounts
+ * stay anonymous and the file-system policy admits them through access points only.
+ */
+const STATIC_MOUNT_OPTIONS = ['tls'];
 /** The StorageClass name of the EFS CSI driver's examples. */
 const DEFAULT_STORAGE_CLASS = 'efs-sc';
 /** Elastic throughput scales with the workload and needs no sizing, AWS's recommended mode for spiky container I/O. */
@@ -83,7 +104,8 @@ export interface EfsStaticVolumeOptions {
   readonly claimName: string;
 
   /**
-   * The directory of the access point, created on first use.
+   * The directory of the access point, created on first use. Neither the root nor a directory in
+   * `/dynamic` (where dynamically provisioned volumes live): static volumes mount anonymously.
    * @default `/static/<namespace>/<claimName>`
    */
   readonly path?: string;
@@ -110,12 +132,30 @@ export interface EfsStaticVolume {
  * Creates an EFS file system (encrypted, retained, automatic backups, elastic throughput) with a mount
  * target in every private subnet (one per zone) and a security group that admits NFS only from the
  * cluster security group, which EKS attaches to managed nodes and Fargate pods. On a cluster with
- * node groups it also installs the `aws-efs-csi-driver` managed add-on with a Pod Identity role
- * (AWS's AmazonEFSCSIDriverPolicy) and a StorageClass that creates an access point per claim.
+ * node groups it also installs the `aws-efs-csi-driver` managed add-on with two Pod Identity roles (the
+ * controller's with AWS's AmazonEFSCSIDriverPolicy, the node daemon's with no policy of its own) and a
+ * StorageClass that creates an access point per claim.
+ *
+ * The file system is private: anonymous access is off and its file-system policy
+ * - denies every client action without TLS (`aws:SecureTransport` false);
+ * - denies a mount that does not go through an access point (`elasticfilesystem:AccessPointArn` absent),
+ *   so no client mounts the root, where every volume's directory lives;
+ * - allows the node daemon's role to mount and write through access points: dynamically provisioned
+ *   volumes mount with the `tls` and `iam` options, so only the driver's node daemon mounts them;
+ * - once `addStaticVolume` is called, allows anonymous clients to mount and write through access points.
  *
  * Pods on Fargate cannot use dynamic provisioning: Fargate has the driver built in but no controller.
  * Give them a static volume with `addStaticVolume`, which creates an access point and a bound
- * PersistentVolume and claim in their namespace.
+ * PersistentVolume and claim in their namespace, mounted with TLS. Fargate's driver has no documented
+ * IAM identity for the `iam` mount option (Fargate pods cannot use Pod Identity), so static volumes mount
+ * anonymously. The file-system policy cannot name their access points (it is a property of the file
+ * system the access points belong to, a CloudFormation cycle), so with a static volume any client that
+ * reaches a mount target (the cluster security group) and knows an access point id can mount that access
+ * point, as its POSIX identity; the root stays denied and TLS required.
+ *
+ * aws-cdk-lib's statement for `allowAnonymousAccess: false` also grants `ClientWrite` and
+ * `ClientRootAccess` to any principal that may mount; every mount here goes through an access point that
+ * enforces a POSIX user, so no client acts as root unless a static volume's `posixId` is 0.
  */
 export class EfsCsiDriver implements IClusterAddon {
   public readonly name: string = 'aws-efs-csi-driver';
@@ -127,7 +167,9 @@ export class EfsCsiDriver implements IClusterAddon {
   private _securityGroup?: ec2.SecurityGroup;
   private _addon?: eks.CfnAddon;
   private _role?: iam.Role;
+  private _nodeRole?: iam.Role;
   private _storageClass?: eks.KubernetesManifest;
+  private staticMountsAllowed = false;
 
   constructor(props: EfsCsiDriverProps = {}) {
     validateKubernetesName('storageClassName', props.storageClassName);
@@ -149,9 +191,21 @@ export class EfsCsiDriver implements IClusterAddon {
     return this._addon;
   }
 
-  /** The role of the driver's controller and node daemon. Undefined before `install` and without dynamic provisioning. */
+  /**
+   * The role of the driver's controller (`efs-csi-controller-sa`), which creates and deletes access points.
+   * Undefined before `install` and without dynamic provisioning.
+   */
   public get role(): iam.Role | undefined {
     return this._role;
+  }
+
+  /**
+   * The role of the driver's node daemon (`efs-csi-node-sa`), the only principal the file-system policy
+   * names: it mounts dynamically provisioned volumes with IAM authorization.
+   * Undefined before `install` and without dynamic provisioning.
+   */
+  public get nodeRole(): iam.Role | undefined {
+    return this._nodeRole;
   }
 
   /** The StorageClass manifest. Undefined before `install` and without dynamic provisioning. */
@@ -190,10 +244,28 @@ export class EfsCsiDriver implements IClusterAddon {
       enableAutomaticBackups: automaticBackups,
       throughputMode: THROUGHPUT_MODE,
       performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
-      // The CSI driver and Fargate mount without IAM authorization unless every volume sets the iam
-      // mount option; access is held by the security group (cluster only) and by access points.
-      allowAnonymousAccess: true,
+      // A mount needs ClientMount from the statements below; aws-cdk-lib adds the statement that grants
+      // ClientWrite and ClientRootAccess to whoever may mount (through a mount target).
+      allowAnonymousAccess: false,
     });
+    // EFS honours only aws:SecureTransport, aws:SourceIp, elasticfilesystem:AccessPointArn and
+    // elasticfilesystem:AccessedViaMountTarget for NFS clients (EFS user guide, "Using IAM to control
+    // file system data access"). No Resource: the policy is a property of the file system, and its own
+    // ARN there would be a circular reference; EFS applies the policy to this file system only.
+    fileSystem.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyWithoutTls',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [CLIENT_MOUNT, CLIENT_WRITE, CLIENT_ROOT_ACCESS],
+      conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+    }));
+    fileSystem.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyWithoutAccessPoint',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [CLIENT_MOUNT],
+      conditions: { Null: { [ACCESS_POINT_ARN_KEY]: 'true' } },
+    }));
     fileSystem.connections.allowDefaultPortFrom(cluster.cluster.clusterSecurityGroup, 'NFS from the EKS cluster security group (nodes and Fargate pods)');
     if (automaticBackups) {
       Compliance.acknowledgeAll(fileSystem, ['NIST.800.53.R5-EFSInBackupPlan', 'HIPAA.Security-EFSInBackupPlan'].map((ruleId) => ({
@@ -207,14 +279,31 @@ export class EfsCsiDriver implements IClusterAddon {
     if (!dynamic) {
       return;
     }
-    const role = podIdentityRole(scope, 'Role', `EFS CSI driver of ${cluster.node.path}, through EKS Pod Identity`, [awsManagedServiceRolePolicy('AmazonEFSCSIDriverPolicy')]);
+    const role = podIdentityRole(scope, 'Role', `EFS CSI driver controller of ${cluster.node.path}, through EKS Pod Identity`, [awsManagedServiceRolePolicy('AmazonEFSCSIDriverPolicy')]);
     Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy]',
       'AmazonEFSCSIDriverPolicy is the policy AWS maintains for the EFS CSI driver and changes with it; a copy would drift from the driver version. It limits access point deletion to access points the driver tagged.');
     this._role = role;
+    // A role of its own, so that mounting is granted to the node daemon only, not to the controller.
+    // It needs no identity policy: the file-system policy grants it, and the node daemon calls no EFS API
+    // while the VPC resolves the file system's DNS name (DNS support and hostnames on, as Fargate and
+    // private endpoint access need too; only efs-utils' fallback for unresolvable names calls
+    // DescribeMountTargets, per the driver's FAQ).
+    const nodeRole = podIdentityRole(scope, 'NodeRole', `EFS CSI driver node daemon of ${cluster.node.path}, through EKS Pod Identity: mounts with IAM authorization`);
+    this._nodeRole = nodeRole;
+    fileSystem.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowDriverNodeThroughAccessPoints',
+      principals: [nodeRole],
+      // No ClientRootAccess: the access points the controller creates enforce a POSIX user and create their directory.
+      actions: [CLIENT_MOUNT, CLIENT_WRITE],
+      conditions: {
+        Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' },
+        Null: { [ACCESS_POINT_ARN_KEY]: 'false' },
+      },
+    }));
     const addon = managedAddon(scope, 'Addon', cluster, {
       addonName: this.name,
       addonVersion: version!.version,
-      associations: EFS_CSI_SERVICE_ACCOUNTS.map((serviceAccount) => ({ serviceAccount, role })),
+      associations: [{ serviceAccount: CONTROLLER_SERVICE_ACCOUNT, role }, { serviceAccount: NODE_SERVICE_ACCOUNT, role: nodeRole }],
     });
     version!.annotate(addon);
     addon.node.addDependency(fileSystem.mountTargetsAvailable);
@@ -234,8 +323,8 @@ export class EfsCsiDriver implements IClusterAddon {
           basePath: DYNAMIC_BASE_PATH,
           ensureUniqueDirectory: 'true',
         },
-        // Encryption in transit for every mount.
-        mountOptions: ['tls'],
+        // The file-system policy admits the driver's node daemon through IAM, over TLS only.
+        mountOptions: DYNAMIC_MOUNT_OPTIONS,
         reclaimPolicy: this.props.reclaimPolicy ?? ReclaimPolicy.RETAIN,
         // EFS is reachable from every zone, so there is no reason to wait for the pod.
         volumeBindingMode: 'Immediate',
@@ -250,6 +339,11 @@ export class EfsCsiDriver implements IClusterAddon {
    * rooted in its own directory with its own POSIX identity, a PersistentVolume that mounts it with TLS,
    * and a PersistentVolumeClaim bound to it in `namespace`. Both are retained when the claim is deleted.
    * Call after `install`.
+   *
+   * The volume mounts anonymously (Fargate's driver has no IAM identity for it), so the first call adds a
+   * statement to the file-system policy that lets anonymous clients mount through access points, over
+   * TLS. The policy cannot name this volume's access point (a CloudFormation cycle), so the path may
+   * neither be the root nor lie in the directory of dynamically provisioned volumes.
    */
   public addStaticVolume(id: string, options: EfsStaticVolumeOptions): EfsStaticVolume {
     const cluster = this.installedOn;
@@ -264,14 +358,15 @@ export class EfsCsiDriver implements IClusterAddon {
       throw new Error(`posixId: must be a whole number of at least 0, got ${posixId}; pass the uid/gid your pods run as`);
     }
     const path = options.path ?? `/static/${options.namespace}/${options.claimName}`;
-    if (!Token.isUnresolved(path) && !path.startsWith('/')) {
-      throw new Error(`path: must be an absolute directory in the file system, got '${path}'; start it with '/'`);
+    if (!Token.isUnresolved(path)) {
+      validateStaticPath(path);
     }
     const accessPoint = this._fileSystem.addAccessPoint(`${id}AccessPoint`, {
       path,
       posixUser: { uid: String(posixId), gid: String(posixId) },
       createAcl: { ownerUid: String(posixId), ownerGid: String(posixId), permissions: '750' },
     });
+    this.allowStaticMounts(this._fileSystem);
     const volumeName = `${options.namespace}-${options.claimName}`;
     const manifest = new eks.KubernetesManifest(this.scope, id, {
       cluster: cluster.cluster,
@@ -287,7 +382,7 @@ export class EfsCsiDriver implements IClusterAddon {
             persistentVolumeReclaimPolicy: ReclaimPolicy.RETAIN,
             // An empty class keeps the default StorageClass from provisioning a volume for the claim.
             storageClassName: '',
-            mountOptions: ['tls'],
+            mountOptions: STATIC_MOUNT_OPTIONS,
             csi: {
               driver: 'efs.csi.aws.com',
               volumeHandle: `${this._fileSystem.fileSystemId}::${accessPoint.accessPointId}`,
@@ -309,5 +404,42 @@ export class EfsCsiDriver implements IClusterAddon {
     });
     manifest.node.addDependency(this._fileSystem.mountTargetsAvailable);
     return { accessPoint, manifest };
+  }
+
+  /**
+   * Lets anonymous clients mount and write through access points (the deny statements still require TLS
+   * and an access point), once per file system: static volumes mount without IAM authorization.
+   */
+  private allowStaticMounts(fileSystem: efs.FileSystem): void {
+    if (this.staticMountsAllowed) {
+      return;
+    }
+    this.staticMountsAllowed = true;
+    fileSystem.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAnonymousThroughAccessPoints',
+      principals: [new iam.AnyPrincipal()],
+      actions: [CLIENT_MOUNT, CLIENT_WRITE],
+      conditions: {
+        Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' },
+        Null: { [ACCESS_POINT_ARN_KEY]: 'false' },
+      },
+    }));
+  }
+}
+
+/**
+ * Fails on a static volume path that would let its anonymous mounts reach other volumes: the root holds
+ * every volume, and the dynamic base path holds every dynamically provisioned one.
+ */
+function validateStaticPath(path: string): void {
+  if (!path.startsWith('/')) {
+    throw new Error(`path: must be an absolute directory in the file system, got '${path}'; start it with '/'`);
+  }
+  const normalized = path.replace(/\/+$/, '') || '/';
+  if (normalized === '/') {
+    throw new Error(`path: the root holds every volume's directory, which the static volume's anonymous mounts would reach, got '${path}'; give the volume a directory of its own, e.g. '/static/<namespace>/<claimName>'`);
+  }
+  if (normalized === DYNAMIC_BASE_PATH || normalized.startsWith(`${DYNAMIC_BASE_PATH}/`)) {
+    throw new Error(`path: lies in '${DYNAMIC_BASE_PATH}', where the driver provisions the directories of dynamic claims, got '${path}'; choose a directory outside '${DYNAMIC_BASE_PATH}', e.g. '/static/<namespace>/<claimName>'`);
   }
 }

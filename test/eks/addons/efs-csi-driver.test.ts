@@ -5,6 +5,48 @@ import { kubernetesProblem } from '../../kubernetes-manifests';
 import { clusterWith, Compute, customResourceId, dependsOn, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
 import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
+/** A file-system policy statement, as Match.arrayWith finds it among the others. */
+function policyWith(statement: Record<string, unknown>) {
+  return { FileSystemPolicy: { Version: '2012-10-17', Statement: Match.arrayWith([Match.objectLike(statement)]) } };
+}
+
+/** The file-system policy statements of the template's one file system. */
+function policyStatements(template: Template): any[] {
+  const [fileSystem] = Object.values(template.findResources('AWS::EFS::FileSystem')) as any[];
+  return fileSystem.Properties.FileSystemPolicy.Statement;
+}
+
+/** The statements that allow a client action to every principal, which includes anonymous clients. */
+function allowedToAnyone(template: Template, action: string): any[] {
+  return policyStatements(template).filter((s) => s.Effect === 'Allow' && s.Principal?.AWS === '*' && [s.Action].flat().includes(action));
+}
+
+const DENY_WITHOUT_TLS = {
+  Sid: 'DenyWithoutTls',
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientRootAccess', 'elasticfilesystem:ClientWrite'],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+};
+const DENY_WITHOUT_ACCESS_POINT = {
+  Sid: 'DenyWithoutAccessPoint',
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: 'elasticfilesystem:ClientMount',
+  Condition: { Null: { 'elasticfilesystem:AccessPointArn': 'true' } },
+};
+const THROUGH_ACCESS_POINTS = {
+  Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' },
+  Null: { 'elasticfilesystem:AccessPointArn': 'false' },
+};
+const ALLOW_ANONYMOUS_THROUGH_ACCESS_POINTS = {
+  Sid: 'AllowAnonymousThroughAccessPoints',
+  Effect: 'Allow',
+  Principal: { AWS: '*' },
+  Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+  Condition: THROUGH_ACCESS_POINTS,
+};
+
 describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
   const efs = new EfsCsiDriver();
   const { stack, cluster } = clusterWith({ addons: [efs] });
@@ -35,19 +77,66 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
     expect(sg.SecurityGroupIngress ?? []).toEqual([]);
   });
 
-  test('installs the aws-efs-csi-driver managed add-on with Pod Identity for its controller and node service accounts', () => {
-    const roleArn = { 'Fn::GetAtt': [logicalId(efs.role!), 'Arn'] };
+  test('installs the aws-efs-csi-driver managed add-on with a Pod Identity role each for its controller and node service accounts', () => {
     template.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'aws-efs-csi-driver',
       AddonVersion: 'v3.4.2-eksbuild.1',
-      PodIdentityAssociations: [{ ServiceAccount: 'efs-csi-controller-sa', RoleArn: roleArn }, { ServiceAccount: 'efs-csi-node-sa', RoleArn: roleArn }],
+      PodIdentityAssociations: [
+        { ServiceAccount: 'efs-csi-controller-sa', RoleArn: { 'Fn::GetAtt': [logicalId(efs.role!), 'Arn'] } },
+        { ServiceAccount: 'efs-csi-node-sa', RoleArn: { 'Fn::GetAtt': [logicalId(efs.nodeRole!), 'Arn'] } },
+      ],
     });
-    template.hasResourceProperties('AWS::IAM::Role', {
-      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy']] }],
-    });
+    const resources = template.toJSON().Resources;
+    expect(resources[logicalId(efs.role!)].Properties.ManagedPolicyArns).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy']] },
+    ]);
   });
 
-  test('creates a StorageClass that provisions an access point per claim, mounted with TLS, retained', () => {
+  test('gives the node role no permission of its own: only the file-system policy lets it mount', () => {
+    const nodeRole = template.toJSON().Resources[logicalId(efs.nodeRole!)].Properties;
+    expect(nodeRole.ManagedPolicyArns).toBeUndefined();
+    const policiesOnNodeRole = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => JSON.stringify(p.Properties.Roles ?? []).includes(logicalId(efs.nodeRole!)));
+    expect(policiesOnNodeRole).toEqual([]);
+  });
+
+  test('turns anonymous access off: aws-cdk-lib grants write and root only to whoever may mount', () => {
+    template.hasResourceProperties('AWS::EFS::FileSystem', policyWith({
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['elasticfilesystem:ClientRootAccess', 'elasticfilesystem:ClientWrite'],
+      Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+    }));
+  });
+
+  test('denies every client action without TLS', () => {
+    template.hasResourceProperties('AWS::EFS::FileSystem', policyWith(DENY_WITHOUT_TLS));
+  });
+
+  test('denies a mount that does not go through an access point', () => {
+    template.hasResourceProperties('AWS::EFS::FileSystem', policyWith(DENY_WITHOUT_ACCESS_POINT));
+  });
+
+  test('lets the driver node role mount and write through access points, without root access', () => {
+    template.hasResourceProperties('AWS::EFS::FileSystem', policyWith({
+      Sid: 'AllowDriverNodeThroughAccessPoints',
+      Effect: 'Allow',
+      Principal: { AWS: { 'Fn::GetAtt': [logicalId(efs.nodeRole!), 'Arn'] } },
+      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+      Condition: THROUGH_ACCESS_POINTS,
+    }));
+  });
+
+  test('lets anonymous clients mount static volumes only through access points', () => {
+    expect(allowedToAnyone(template, 'elasticfilesystem:ClientMount')).toEqual([ALLOW_ANONYMOUS_THROUGH_ACCESS_POINTS]);
+  });
+
+  test('names no principal but the node role and, for static volumes, anonymous clients', () => {
+    const principals = policyStatements(template).filter((s) => s.Effect === 'Allow').map((s) => JSON.stringify(s.Principal.AWS));
+    expect([...new Set(principals)].sort()).toEqual([JSON.stringify({ 'Fn::GetAtt': [logicalId(efs.nodeRole!), 'Arn'] }), '"*"'].sort());
+  });
+
+  test('creates a StorageClass that provisions an access point per claim, mounted with TLS and IAM authorization, retained', () => {
     const [storageClass] = manifestObjects(template, customResourceId(efs.storageClass!));
     expect(storageClass).toEqual({
       apiVersion: 'storage.k8s.io/v1',
@@ -55,14 +144,15 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
       metadata: { name: 'efs-sc' },
       provisioner: 'efs.csi.aws.com',
       parameters: { provisioningMode: 'efs-ap', fileSystemId: `@@{'Ref':'${fsId}'}@@`, directoryPerms: '700', basePath: '/dynamic', ensureUniqueDirectory: 'true' },
-      mountOptions: ['tls'],
+      mountOptions: ['tls', 'iam'],
       reclaimPolicy: 'Retain',
       volumeBindingMode: 'Immediate',
     });
     expect(dependsOn(template, customResourceId(efs.storageClass!))).toContain(logicalId(efs.addon!));
+    expect(kubernetesProblem(storageClass)).toBeUndefined();
   });
 
-  test('gives a static volume its own access point, and a bound PersistentVolume and claim', () => {
+  test('gives a static volume its own access point, and a bound PersistentVolume and claim mounted with TLS and no IAM', () => {
     template.hasResourceProperties('AWS::EFS::AccessPoint', {
       FileSystemId: { Ref: fsId },
       PosixUser: { Uid: '1000', Gid: '1000' },
@@ -101,16 +191,62 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
   test('fails when a static volume path is relative', () => {
     expect(() => efs.addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: 'data' })).toThrow(/path: must be an absolute directory in the file system, got 'data'/);
   });
+
+  test('fails when a static volume is rooted at the file system root', () => {
+    expect(() => efs.addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: '/' })).toThrow(/path: the root holds every volume's directory, which the static volume's anonymous mounts would reach, got '\/'/);
+  });
+
+  test('fails when a static volume lies in the directory of dynamic volumes', () => {
+    expect(() => efs.addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: '/dynamic/' })).toThrow(/path: lies in '\/dynamic', where the driver provisions the directories of dynamic claims, got '\/dynamic\/'/);
+    expect(() => efs.addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: '/dynamic/apps' })).toThrow(/path: lies in '\/dynamic'.*got '\/dynamic\/apps'/);
+  });
+});
+
+describe('EfsCsiDriver on a cluster with nodes and no static volume', () => {
+  const efs = new EfsCsiDriver();
+  const { template } = synthWith({ addons: [efs], compute: Compute.NODES_ONLY });
+
+  test('lets no anonymous client mount: only the node role, with IAM authorization', () => {
+    expect(allowedToAnyone(template, 'elasticfilesystem:ClientMount')).toEqual([]);
+    expect(policyStatements(template).filter((s) => [s.Action].flat().includes('elasticfilesystem:ClientMount')).map((s) => s.Sid))
+      .toEqual(['DenyWithoutTls', 'DenyWithoutAccessPoint', 'AllowDriverNodeThroughAccessPoints']);
+  });
 });
 
 describe('EfsCsiDriver on a Fargate-only cluster', () => {
   const efs = new EfsCsiDriver();
-  const { template } = synthWith({ addons: [efs], compute: Compute.FARGATE_ONLY });
+  const { stack, cluster } = clusterWith({ addons: [efs], compute: Compute.FARGATE_ONLY });
+  const volume = efs.addStaticVolume('AppsData', { namespace: 'apps', claimName: 'data' });
+  const template = Template.fromStack(stack);
 
   test('creates the file system but neither the add-on nor a StorageClass: Fargate has the driver and no controller', () => {
     template.resourceCountIs('AWS::EFS::FileSystem', 1);
     template.resourcePropertiesCountIs('AWS::EKS::Addon', { AddonName: 'aws-efs-csi-driver' }, 0);
     expect(efs.storageClass).toBeUndefined();
+    expect(efs.nodeRole).toBeUndefined();
+  });
+
+  test('requires TLS and an access point, and lets anonymous clients mount through access points only', () => {
+    expect(policyStatements(template).filter((s) => s.Sid !== undefined)).toEqual([DENY_WITHOUT_TLS, DENY_WITHOUT_ACCESS_POINT, ALLOW_ANONYMOUS_THROUGH_ACCESS_POINTS]);
+    expect(allowedToAnyone(template, 'elasticfilesystem:ClientMount')).toEqual([ALLOW_ANONYMOUS_THROUGH_ACCESS_POINTS]);
+  });
+
+  test('mounts a static volume with TLS and without IAM authorization: Fargate pods have no Pod Identity to sign it', () => {
+    const [pv] = manifestObjects(template, customResourceId(volume.manifest));
+    expect(pv.spec.mountOptions).toEqual(['tls']);
+    expect(kubernetesProblem(pv)).toBeUndefined();
+  });
+
+  test('adds the anonymous statement once, however many static volumes there are', () => {
+    const driver = new EfsCsiDriver();
+    const { stack: other } = clusterWith({ addons: [driver], compute: Compute.FARGATE_ONLY });
+    driver.addStaticVolume('One', { namespace: 'apps', claimName: 'one' });
+    driver.addStaticVolume('Two', { namespace: 'apps', claimName: 'two' });
+    expect(policyStatements(Template.fromStack(other)).filter((s) => s.Sid === 'AllowAnonymousThroughAccessPoints')).toHaveLength(1);
+  });
+
+  test('has no unacknowledged finding in the four packs', () => {
+    expectNoComplianceFindings(cluster.node.findChild('EfsCsiDriver'));
   });
 
   test('fails when dynamicProvisioning is asked for', () => {
