@@ -526,7 +526,8 @@ function dependOnCapacityProviderAssociation(service: ecs.BaseService, cluster: 
       }
       const association = cluster.node.tryFindChild(cluster.node.id);
       if (association instanceof ecs.CfnClusterCapacityProviderAssociations) {
-        service.node.addDependency(association);
+        // The AWS::ECS::Service only: its scaling target and policies need no such order.
+        (service.node.defaultChild as ecs.CfnService).node.addDependency(association);
       }
     },
   }, { priority: ASSOCIATION_DEPENDENCY_PRIORITY });
