@@ -17,7 +17,7 @@ const BOTTLEROCKET_OS_VOLUME_GIB = 8;
  * instance role through instance metadata; the awslogs override makes the agent write container logs
  * with the task execution role, so the instance role needs no CloudWatch Logs permission.
  */
-export const AL2023_AGENT_SETTINGS = [
+const AL2023_AGENT_SETTINGS = [
   'echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config',
   'echo ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true >> /etc/ecs/ecs.config',
 ];
@@ -26,7 +26,7 @@ export const AL2023_AGENT_SETTINGS = [
  * runs its agent with ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true. Source: bottlerocket-core-kit
  * packages/ecs-agent/ecs-base-conf and ecs-defaults.conf (commit a10182f, 2024-10-24).
  */
-export const BOTTLEROCKET_BLOCK_IMDS_SETTING = 'awsvpc-block-imds = true';
+const BOTTLEROCKET_BLOCK_IMDS_SETTING = 'awsvpc-block-imds = true';
 
 /**
  * The container instance role. aws-cdk-lib's `Cluster.addAsgCapacityProvider` grants the agent
