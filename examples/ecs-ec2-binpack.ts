@@ -1,9 +1,10 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { ContainerInstanceImage, LoadBalancedService, PlatformVpc, ServiceCompute, ServiceImage } from '../lib';
+import { acknowledgeExampleTeardown, EcsExampleProps } from './example-teardown';
 
 const EXAMPLE_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000';
 
@@ -15,8 +16,9 @@ const EXAMPLE_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/
 export class EcsEc2BinpackStack extends Stack {
   public readonly service: LoadBalancedService;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: EcsExampleProps = {}) {
     super(scope, id, props);
+    const deletionProtection = props.deletionProtection ?? true;
     const network = new PlatformVpc(this, 'Network');
     this.service = new LoadBalancedService(this, 'Service', {
       vpc: network.vpc,
@@ -34,10 +36,14 @@ export class EcsEc2BinpackStack extends Stack {
       writablePaths: ['/tmp', '/var/cache/nginx'],
       loadBalancerOptions: {
         certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', EXAMPLE_CERTIFICATE_ARN),
+        deletionProtection,
       },
       minTasks: 2,
       maxTasks: 8,
     });
+    if (!deletionProtection) {
+      acknowledgeExampleTeardown(this.service.loadBalancer);
+    }
     new CfnOutput(this, 'LoadBalancerDns', { value: this.service.loadBalancer.loadBalancer.loadBalancerDnsName });
   }
 }

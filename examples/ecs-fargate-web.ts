@@ -1,7 +1,8 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Construct } from 'constructs';
 import { LoadBalancedService, PlatformVpc, ServiceCompute, ServiceImage } from '../lib';
+import { acknowledgeExampleTeardown, EcsExampleProps } from './example-teardown';
 
 /** An obviously-example certificate ARN: replace it with your own (nothing is looked up at synth). */
 const EXAMPLE_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000';
@@ -14,8 +15,9 @@ const EXAMPLE_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/
 export class EcsFargateWebStack extends Stack {
   public readonly web: LoadBalancedService;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: EcsExampleProps = {}) {
     super(scope, id, props);
+    const deletionProtection = props.deletionProtection ?? true;
     const network = new PlatformVpc(this, 'Network');
     this.web = new LoadBalancedService(this, 'Web', {
       vpc: network.vpc,
@@ -26,12 +28,16 @@ export class EcsFargateWebStack extends Stack {
       writablePaths: ['/tmp', '/var/cache/nginx'],
       loadBalancerOptions: {
         certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', EXAMPLE_CERTIFICATE_ARN),
+        deletionProtection,
       },
       healthCheckPath: '/',
       minTasks: 2,
       maxTasks: 6,
       enableExecuteCommand: true,
     });
+    if (!deletionProtection) {
+      acknowledgeExampleTeardown(this.web.loadBalancer);
+    }
     new CfnOutput(this, 'LoadBalancerDns', { value: this.web.loadBalancer.loadBalancer.loadBalancerDnsName });
   }
 }

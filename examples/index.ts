@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { EcsEc2BinpackStack } from './ecs-ec2-binpack';
 import { EcsFargateWebStack } from './ecs-fargate-web';
 import { EcsSharedAlbStack } from './ecs-shared-alb';
+import { exampleAppProps } from './example-teardown';
 import { EksClusterStack } from './eks-cluster-stack';
 import { EksFargateOnlyStack } from './eks-fargate-only-stack';
 import { EksFullPlatformStack } from './eks-full-platform-stack';
@@ -14,12 +15,16 @@ export interface Example {
   readonly create: (scope: Construct, id: string) => Stack;
 }
 
-/** Every example, in the order bin/app.ts synthesizes them; the tests and bench/ read the same list. */
+/**
+ * Every example, in the order bin/app.ts synthesizes them; the tests and bench/ read the same list.
+ * The ECS examples are built as the example app deploys them: load balancers without deletion
+ * protection, so that `cdk destroy` succeeds (see example-teardown.ts).
+ */
 export const EXAMPLES: Example[] = [
   { id: 'Foundation', create: (s, id) => new FoundationStack(s, id) },
-  { id: 'EcsFargateWeb', create: (s, id) => new EcsFargateWebStack(s, id) },
-  { id: 'EcsEc2Binpack', create: (s, id) => new EcsEc2BinpackStack(s, id) },
-  { id: 'EcsSharedAlb', create: (s, id) => new EcsSharedAlbStack(s, id) },
+  { id: 'EcsFargateWeb', create: (s, id) => new EcsFargateWebStack(s, id, exampleAppProps(s)) },
+  { id: 'EcsEc2Binpack', create: (s, id) => new EcsEc2BinpackStack(s, id, exampleAppProps(s)) },
+  { id: 'EcsSharedAlb', create: (s, id) => new EcsSharedAlbStack(s, id, exampleAppProps(s)) },
   { id: 'EksCluster', create: (s, id) => new EksClusterStack(s, id) },
   { id: 'EksFargateOnly', create: (s, id) => new EksFargateOnlyStack(s, id) },
   { id: 'EksFullPlatform', create: (s, id) => new EksFullPlatformStack(s, id) },

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,6 +10,56 @@ import { ManagedPolicyRole } from './managed-policy-role';
 
 /** Bottlerocket's OS volume: above the AMI's snapshot size, which must fit. */
 const BOTTLEROCKET_OS_VOLUME_GIB = 8;
+
+/**
+ * ECS agent settings of AL2023 container instances (/etc/ecs/ecs.config; Amazon ECS Developer Guide,
+ * "Amazon ECS container agent configuration"). ECS_AWSVPC_BLOCK_IMDS keeps awsvpc tasks from reading the
+ * instance role through instance metadata; the awslogs override makes the agent write container logs
+ * with the task execution role, so the instance role needs no CloudWatch Logs permission.
+ */
+const AL2023_AGENT_SETTINGS = [
+  'echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config',
+  'echo ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true >> /etc/ecs/ecs.config',
+];
+/**
+ * The Bottlerocket equivalent, a key of the `[settings.ecs]` table (default false). Bottlerocket always
+ * runs its agent with ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true. Source: bottlerocket-core-kit
+ * packages/ecs-agent/ecs-base-conf and ecs-defaults.conf (commit a10182f, 2024-10-24).
+ */
+const BOTTLEROCKET_BLOCK_IMDS_SETTING = 'awsvpc-block-imds = true';
+
+/**
+ * The container instance role. aws-cdk-lib's `Cluster.addAsgCapacityProvider` grants the agent
+ * `ecs:Submit*` and `logs:CreateLogStream`/`logs:PutLogEvents` on `*` (and on Bottlerocket attaches
+ * AmazonEC2ContainerServiceforEC2Role and AmazonSSMManagedInstanceCore); `withoutClusterGrants` drops
+ * what the cluster adds while it configures the group, and `createEc2Capacity` writes the agent's
+ * policy itself, scoped to the cluster. Grants made later (by the caller) are kept.
+ */
+class ContainerInstanceRole extends ManagedPolicyRole {
+  private ignoreGrants = false;
+
+  public withoutClusterGrants(configure: () => void): void {
+    this.ignoreGrants = true;
+    try {
+      configure();
+    } finally {
+      this.ignoreGrants = false;
+    }
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    if (this.ignoreGrants) {
+      return { statementAdded: false };
+    }
+    return super.addToPrincipalPolicy(statement);
+  }
+
+  public addManagedPolicy(policy: iam.IManagedPolicy): void {
+    if (!this.ignoreGrants) {
+      super.addManagedPolicy(policy);
+    }
+  }
+}
 
 /** The EC2 capacity of one service: an Auto Scaling group behind an ECS capacity provider. */
 export interface Ec2Capacity {
@@ -37,7 +88,7 @@ export function createEc2Capacity(scope: Construct, cluster: ecs.Cluster, vpcSub
     ]
     : [{ deviceName: '/dev/xvda', volume: volume(options.rootVolumeSizeGiB!) }];
 
-  const instanceRole = new ManagedPolicyRole(scope, 'InstanceRole', {
+  const instanceRole = new ContainerInstanceRole(scope, 'InstanceRole', {
     assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
     description: `ECS container instances of ${scope.node.path}`,
   });
@@ -76,24 +127,50 @@ export function createEc2Capacity(scope: Construct, cluster: ecs.Cluster, vpcSub
     // Managed draining moves tasks off an instance before scale-in terminates it, without a drain-hook Lambda.
     enableManagedDraining: true,
   });
-  cluster.addAsgCapacityProvider(capacityProvider);
-
-  // The statements below are aws-cdk-lib's ECS agent grants (Cluster.addAsgCapacityProvider), the ones
-  // AmazonEC2ContainerServiceforEC2Role holds, scoped to this cluster where the API allows it.
-  const agentPolicy = instanceRole.grantsPolicy;
-  if (agentPolicy) {
-    Compliance.acknowledgeAll(agentPolicy, [
-      { ruleId: 'AwsSolutions-IAM5[Action::ecs:Submit*]', reason: 'The ECS container agent reports task and container state changes with ecs:Submit* actions, limited here to this cluster' },
-      { ruleId: 'AwsSolutions-IAM5[Resource::*]', reason: 'The ECS container agent needs ecs:Poll, ecs:StartTelemetrySession (conditioned on this cluster), ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken, which have no resource-level permissions' },
-    ]);
-  }
+  instanceRole.withoutClusterGrants(() => cluster.addAsgCapacityProvider(capacityProvider));
   if (bottlerocket) {
-    const reason = 'aws-cdk-lib attaches this policy to Bottlerocket container instances (machineImage: BOTTLEROCKET): the ECS agent role and SSM for Bottlerocket\'s control container; use AMAZON_LINUX_2023 to avoid it';
-    Compliance.acknowledgeAll(instanceRole, [
-      { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]', reason },
-      { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role]', reason },
-    ]);
+    // Appended to the `[settings.ecs]` table the cluster has just opened with its `cluster = ...` line.
+    autoScalingGroup.addUserData(BOTTLEROCKET_BLOCK_IMDS_SETTING);
+  } else {
+    autoScalingGroup.addUserData(...AL2023_AGENT_SETTINGS);
   }
+  addAgentPolicy(instanceRole, cluster);
   Compliance.acknowledge(autoScalingGroup, 'AwsSolutions-AS3', 'ECS managed scaling and managed draining act on this group\'s scaling events; they are visible in the ECS service events and EventBridge, so SNS notifications would only duplicate them');
   return { autoScalingGroup, capacityProvider, instanceRole, launchTemplate };
+}
+
+/**
+ * What the ECS container agent calls, scoped to one cluster: the actions of AmazonEC2ContainerServiceforEC2Role
+ * that this agent configuration uses. Images are pulled and awslogs written with the task execution role,
+ * so neither ECR nor CloudWatch Logs permissions are needed here.
+ */
+function addAgentPolicy(role: ContainerInstanceRole, cluster: ecs.Cluster): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'RegisterAndReportState',
+    actions: [
+      'ecs:RegisterContainerInstance',
+      'ecs:DeregisterContainerInstance',
+      'ecs:SubmitAttachmentStateChanges',
+      'ecs:SubmitContainerStateChange',
+      'ecs:SubmitTaskStateChange',
+    ],
+    resources: [cluster.clusterArn],
+  }));
+  // Container instance ids are assigned at registration; the condition keeps the grant to this cluster's
+  // instances (as aws-cdk-lib's own ECS agent and Managed Instances policies do).
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'PollForTasks',
+    actions: ['ecs:Poll', 'ecs:StartTelemetrySession'],
+    resources: [Stack.of(role).formatArn({ service: 'ecs', resource: 'container-instance', resourceName: '*' })],
+    conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'DiscoverPollEndpoint',
+    actions: ['ecs:DiscoverPollEndpoint'],
+    resources: ['*'],
+  }));
+  Compliance.acknowledgeAll(role.grantsPolicy!, [
+    { ruleId: 'AwsSolutions-IAM5[Resource::*]', reason: 'ecs:DiscoverPollEndpoint, the ECS container agent\'s first call, has no resource-level permission' },
+    { ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:container-instance/*]', reason: 'ECS assigns container instance ids at registration, so ecs:Poll and ecs:StartTelemetrySession name them with a wildcard; the statement is conditioned on ecs:cluster being this cluster' },
+  ]);
 }

@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -54,6 +54,11 @@ const TARGET_5XX_THRESHOLD = 5;
 /** The name of the container and of its port mapping (Service Connect refers to it). */
 const CONTAINER_NAME = 'app';
 const PORT_MAPPING_NAME = 'http';
+/**
+ * After every aspect of DEFAULT priority or lower: ecs.Cluster creates its capacity-provider association
+ * in an aspect of MUTATING priority (DEFAULT without the aspectPrioritiesMutating feature flag).
+ */
+const ASSOCIATION_DEPENDENCY_PRIORITY = AspectPriority.DEFAULT + 1;
 
 /**
  * A load-balanced ECS service on Fargate or EC2, chosen by one prop, with the parts exposed.
@@ -231,10 +236,7 @@ export class LoadBalancedService extends Construct {
       this.taskDefinition.addVolume({ name: sourceVolume });
       this.container.addMountPoints({ containerPath, sourceVolume, readOnly: false });
     });
-    if ((props.environment && Object.keys(props.environment).length > 0) || compute.type === ComputeType.EC2) {
-      // aws-cdk-lib also sets AWS_REGION on EC2 task definitions.
-      Compliance.acknowledge(this.taskDefinition, 'AwsSolutions-ECS2', 'environment holds only non-secret settings (and AWS_REGION, which aws-cdk-lib sets on EC2): names that look like secrets (PASSWORD, SECRET, TOKEN, API_KEY, ...) are rejected at synth and belong in secrets, which ECS injects from Secrets Manager or SSM');
-    }
+    this.acknowledgeEnvironment(Object.keys(props.environment ?? {}).length > 0, compute.type === ComputeType.EC2);
 
     // Target groups, load balancer and route
     const healthCheck: elbv2.HealthCheck = {
@@ -314,10 +316,18 @@ export class LoadBalancedService extends Construct {
         ] : undefined,
       });
       this.service = this.fargateService;
+      if (f.spot && ownCluster) {
+        dependOnCapacityProviderAssociation(this.fargateService, ownCluster);
+      }
     } else {
       const e = compute.ec2Options!;
       if (!ownCluster) {
         throw new Error(`cluster: EC2 compute adds an Auto Scaling group capacity provider to its cluster, got an imported cluster (${cluster.node.path}); pass an ecs.Cluster defined in this app, or omit cluster`);
+      }
+      if (Stack.of(ownCluster) !== Stack.of(this)) {
+        // The cluster's one capacity-provider association would name this stack's provider while this stack
+        // refers to the cluster: each stack would depend on the other.
+        throw new Error(`cluster: EC2 compute adds its capacity provider to the cluster's capacity-provider association, which lives in the cluster's stack, got a cluster of stack ${Stack.of(ownCluster).stackName} for a service in stack ${Stack.of(this).stackName}; define the service in the cluster's stack, or use Fargate compute`);
       }
       const capacity = createEc2Capacity(this, ownCluster, props.vpcSubnets, e);
       this.autoScalingGroup = capacity.autoScalingGroup;
@@ -336,16 +346,14 @@ export class LoadBalancedService extends Construct {
       // Deleted before its instances, so tasks stop cleanly instead of dying with the hosts.
       this.ec2Service.node.addDependency(capacity.autoScalingGroup);
       this.service = this.ec2Service;
+      if (!daemon) {
+        dependOnCapacityProviderAssociation(this.ec2Service, ownCluster);
+      }
     }
 
     // Attach to the load balancer; traffic-shifting deployments name the green group and the rule ECS rewrites.
     if (this.alternateTargetGroup) {
-      this.loadBalancerRole = new iam.Role(this, 'LoadBalancerRole', {
-        assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
-        description: `Lets ECS shift listener traffic between the target groups of ${this.node.path}`,
-        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonECSInfrastructureRolePolicyForLoadBalancers')],
-      });
-      Compliance.acknowledge(this.loadBalancerRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]', 'AWS maintains this policy for ECS-native blue/green, canary and linear deployments (deployment); it tracks the Elastic Load Balancing actions ECS needs to rewrite listener rules');
+      this.loadBalancerRole = this.createLoadBalancerRole(this.alternateTargetGroup);
     }
     this.service.loadBalancerTarget({
       containerName: CONTAINER_NAME,
@@ -385,6 +393,66 @@ export class LoadBalancedService extends Construct {
     }
 
     this.acknowledgeWildcardGrants(props.enableExecuteCommand ?? false);
+  }
+
+  /**
+   * The role ECS assumes to shift traffic in blue/green, canary and linear deployments. Its policy holds the
+   * actions of the AWS managed AmazonECSInfrastructureRolePolicyForLoadBalancers (v6, edited 2026-02-12,
+   * AWS Managed Policy Reference), limited to this service's listener, listener rule and target groups
+   * instead of every load balancer of the account.
+   */
+  private createLoadBalancerRole(alternateTargetGroup: elbv2.ApplicationTargetGroup): iam.Role {
+    const role = new ManagedPolicyRole(this, 'LoadBalancerRole', {
+      assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+      description: `Lets ECS shift listener traffic between the target groups of ${this.node.path}`,
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ShiftTraffic',
+      actions: ['elasticloadbalancing:ModifyListener'],
+      resources: [this.listener.listenerArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'RewriteRule',
+      actions: ['elasticloadbalancing:ModifyRule'],
+      resources: [this.listenerRule.listenerRuleArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'RegisterTargets',
+      actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+      resources: [this.targetGroup.targetGroupArn, alternateTargetGroup.targetGroupArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadLoadBalancing',
+      actions: [
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetHealth',
+      ],
+      resources: ['*'],
+    }));
+    Compliance.acknowledge(role.grantsPolicy!, 'AwsSolutions-IAM5[Resource::*]', 'The Elastic Load Balancing Describe actions ECS reads listeners, rules and target health with have no resource-level permissions; every action that changes anything is limited to this service\'s listener, rule and target groups');
+    return role;
+  }
+
+  /**
+   * AwsSolutions-ECS2 reports any plain environment variable. Acknowledged only for what the service
+   * puts there: the caller's `environment` (secret-looking names are rejected at synth) and AWS_REGION,
+   * which aws-cdk-lib's Ec2TaskDefinition adds to every container of an awsvpc task definition. That one
+   * is needed: the container instances block instance metadata for awsvpc tasks (ECS_AWSVPC_BLOCK_IMDS),
+   * so an AWS SDK in the container cannot read the region from there (aws-cdk pull request 28437).
+   */
+  private acknowledgeEnvironment(userEnvironment: boolean, onEc2: boolean): void {
+    const reasons: string[] = [];
+    if (userEnvironment) {
+      reasons.push('environment holds only non-secret settings: names that look like secrets (PASSWORD, SECRET, TOKEN, API_KEY, ...) are rejected at synth and belong in secrets, which ECS injects from Secrets Manager or SSM');
+    }
+    if (onEc2) {
+      reasons.push('AWS_REGION, the stack\'s region, is set by aws-cdk-lib on awsvpc containers on EC2: the container instances block instance metadata for awsvpc tasks (ECS_AWSVPC_BLOCK_IMDS), so AWS SDKs in the container read the region from this variable; it is not a secret');
+    }
+    if (reasons.length > 0) {
+      Compliance.acknowledge(this.taskDefinition, 'AwsSolutions-ECS2', reasons.join('; '));
+    }
   }
 
   /** 5XX responses of the targets and unhealthy targets, per target group: ECS rolls back on either. */
@@ -439,6 +507,30 @@ export class LoadBalancedService extends Construct {
       }
     }
   }
+}
+
+/**
+ * A service whose capacity provider strategy names a provider must be created after the cluster's
+ * `AWS::ECS::ClusterCapacityProviderAssociations` (CreateService fails while the provider is not yet
+ * associated) and deleted before it (the association cannot drop a provider that a service still uses).
+ * The service refers to the provider by name only, so CloudFormation sees no order on its own.
+ * ecs.Cluster creates that association late, in an aspect, as its child of the cluster's own id; the
+ * dependency is added once it exists. For a cluster of another stack it becomes a dependency of this
+ * stack on the cluster's stack, the direction the service's references already point.
+ */
+function dependOnCapacityProviderAssociation(service: ecs.BaseService, cluster: ecs.Cluster): void {
+  Aspects.of(service).add({
+    visit: (node) => {
+      if (node !== service) {
+        return;
+      }
+      const association = cluster.node.tryFindChild(cluster.node.id);
+      if (association instanceof ecs.CfnClusterCapacityProviderAssociations) {
+        // The AWS::ECS::Service only: its scaling target and policies need no such order.
+        (service.node.defaultChild as ecs.CfnService).node.addDependency(association);
+      }
+    },
+  }, { priority: ASSOCIATION_DEPENDENCY_PRIORITY });
 }
 
 function hasWildcardAction(policy: iam.ManagedPolicy, action: string): boolean {

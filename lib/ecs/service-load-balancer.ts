@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -156,7 +156,7 @@ export class ServiceLoadBalancer extends Construct {
     if (props.sslPolicy !== undefined && this.protocol === elbv2.ApplicationProtocol.HTTP) {
       throw new Error(`sslPolicy: a plain HTTP listener has no TLS, got sslPolicy ${props.sslPolicy} without a certificate; pass certificate, or drop sslPolicy`);
     }
-    const cidrs = props.allowedClientCidrs ?? (internetFacing ? ['0.0.0.0/0'] : [props.vpc.vpcCidrBlock]);
+    const cidrs = props.allowedClientCidrs ?? (internetFacing ? ['0.0.0.0/0'] : [this.vpcRange(props.vpc)]);
     validateCidrs(cidrs);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -179,7 +179,8 @@ export class ServiceLoadBalancer extends Construct {
     const ports = this.protocol === elbv2.ApplicationProtocol.HTTPS ? [HTTPS_PORT, HTTP_PORT] : [HTTP_PORT];
     for (const cidr of cidrs) {
       for (const port of ports) {
-        this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(port), `${port === HTTP_PORT && ports.length > 1 ? 'HTTP redirect' : 'Clients'} from ${Token.isUnresolved(cidr) ? 'the VPC' : cidr}`);
+        const source = props.allowedClientCidrs === undefined && !internetFacing ? 'the VPC' : cidr;
+        this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(port), `${port === HTTP_PORT && ports.length > 1 ? 'HTTP redirect' : 'Clients'} from ${source}`);
       }
     }
     if (props.allowedClientCidrs === undefined && internetFacing) {
@@ -275,6 +276,23 @@ export class ServiceLoadBalancer extends Construct {
       ? elbv2.ListenerAction.weightedForward([{ targetGroup: options.targetGroup, weight: 100 }, { targetGroup: options.alternateTargetGroup, weight: 0 }])
       : elbv2.ListenerAction.forward([options.targetGroup]);
     return new elbv2.ApplicationListenerRule(scope, id, { listener: this.listener, priority, conditions, action });
+  }
+
+  /**
+   * The VPC's IPv4 range as a literal where the app defines it (an ec2.Vpc's CIDR is a property of its
+   * CfnVPC, while `vpcCidrBlock` is a deploy-time attribute): the compliance packs cannot judge an ingress
+   * rule whose source is only known at deploy time, and report it.
+   */
+  private vpcRange(vpc: ec2.IVpc): string {
+    if (!Token.isUnresolved(vpc.vpcCidrBlock)) {
+      return vpc.vpcCidrBlock;
+    }
+    const cfnVpc = vpc.node.defaultChild;
+    if (cfnVpc instanceof ec2.CfnVPC && typeof cfnVpc.cidrBlock === 'string' && !Token.isUnresolved(cfnVpc.cidrBlock)) {
+      return cfnVpc.cidrBlock;
+    }
+    Annotations.of(this).addWarningV2('cdk-container-platform:vpcRangeUnknown', `allowedClientCidrs: the range of ${vpc.node.path} is only known at deploy time, so the listener's ingress rules cannot be audited at synth and the packs report them; pass allowedClientCidrs with the ranges of your clients`);
+    return vpc.vpcCidrBlock;
   }
 
   private createAccessLogBucket(retention: Duration): s3.Bucket {

@@ -14,7 +14,7 @@ describe('ContainerPlatformChecks', () => {
   test('names its rules ContainerPlatform-<id>, each with a one-line statement', () => {
     const rules = ContainerPlatformChecks.rules();
     expect(rules.map((r) => r.ruleId)).toEqual([
-      'ECR1', 'ECR2', 'ECR3', 'ECR4', 'ECS1', 'ECS2', 'ECS3', 'ECS4', 'ECS5', 'ECS6', 'ECS7', 'ECS8',
+      'ECR1', 'ECR2', 'ECR3', 'ECR4', 'ECS1', 'ECS2', 'ECS3', 'ECS4', 'ECS5', 'ECS6', 'ECS7', 'ECS8', 'ECS9',
       'ELB1', 'ELB2', 'ELB3', 'EKS1', 'EKS2', 'EKS3', 'EKS4', 'EKS5', 'EKS6',
     ].map((id) => `ContainerPlatform-${id}`));
     for (const rule of rules) {

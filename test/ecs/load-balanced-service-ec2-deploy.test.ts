@@ -1,7 +1,9 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { ContainerInstanceImage, LoadBalancedService, ServiceCompute, ServiceDeployment, ServiceImage } from '../../lib';
 import { expectNoComplianceFindings, newStack } from '../helpers';
 
@@ -143,5 +145,138 @@ describe('LoadBalancedService with ECS-native blue/green', () => {
     const t = Template.fromStack(s);
     t.hasResourceProperties('AWS::ECS::Service', { DeploymentConfiguration: Match.objectLike({ Strategy: 'CANARY', CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 5 } }) });
     t.hasResourceProperties('AWS::ECS::Service', { DeploymentConfiguration: Match.objectLike({ Strategy: 'LINEAR', LinearConfiguration: { StepPercent: 20, StepBakeTimeInMinutes: 5 } }) });
+  });
+});
+
+/** The user data text of the only launch template, with the cluster reference as `<cluster>`. */
+function userDataOf(template: Template): string {
+  const [lt] = Object.values(template.findResources('AWS::EC2::LaunchTemplate')) as any[];
+  const parts: unknown[] = lt.Properties.LaunchTemplateData.UserData['Fn::Base64']['Fn::Join'][1];
+  return parts.map((p) => (typeof p === 'string' ? p : '<cluster>')).join('');
+}
+
+/** The statements of the container instance role's policy. */
+function instancePolicyStatements(stack: Stack, svc: LoadBalancedService): any[] {
+  const role = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(svc.instanceRole!.node.defaultChild as iam.CfnRole)];
+  const [policyRef] = role.Properties.ManagedPolicyArns;
+  return Template.fromStack(stack).toJSON().Resources[policyRef.Ref].Properties.PolicyDocument.Statement;
+}
+
+describe('EC2 container instances keep tasks off the instance role', () => {
+  const stack = newStack();
+  const svc = new LoadBalancedService(stack, 'Svc', { image: IMAGE, compute: ServiceCompute.ec2({ instanceType: new ec2.InstanceType('m7g.large') }) });
+  const template = Template.fromStack(stack);
+  const clusterArn = { 'Fn::GetAtt': [stack.getLogicalId(svc.cluster.node.defaultChild as ecs.CfnCluster), 'Arn'] };
+
+  test('blocks instance metadata for awsvpc tasks and writes awslogs with the execution role on AL2023', () => {
+    const userData = userDataOf(template);
+    expect(userData).toContain('echo ECS_CLUSTER=<cluster> >> /etc/ecs/ecs.config');
+    expect(userData).toContain('echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config');
+    expect(userData).toContain('echo ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true >> /etc/ecs/ecs.config');
+  });
+
+  test('grants the agent its ECS actions on this cluster only, spelled out, with no CloudWatch Logs or ECR permission', () => {
+    const statements = instancePolicyStatements(stack, svc);
+    const actions = statements.flatMap((s) => [].concat(s.Action));
+    expect(actions.filter((a: string) => a.startsWith('logs:') || a.startsWith('ecr:') || a.endsWith('*'))).toEqual([]);
+    expect(statements).toEqual([
+      expect.objectContaining({ Action: ['ecs:DeregisterContainerInstance', 'ecs:RegisterContainerInstance', 'ecs:SubmitAttachmentStateChanges', 'ecs:SubmitContainerStateChange', 'ecs:SubmitTaskStateChange'], Resource: clusterArn }),
+      expect.objectContaining({ Action: ['ecs:Poll', 'ecs:StartTelemetrySession'], Condition: { ArnEquals: { 'ecs:cluster': clusterArn } } }),
+      expect.objectContaining({ Action: 'ecs:DiscoverPollEndpoint', Resource: '*' }),
+    ]);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('keeps grants the caller adds to the instance role after the cluster is configured', () => {
+    const s = newStack();
+    const other = new LoadBalancedService(s, 'Svc', { image: IMAGE, compute: ServiceCompute.ec2({ instanceType: new ec2.InstanceType('m7g.large') }) });
+    other.instanceRole!.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: ['arn:aws:ssm:us-east-1:111122223333:parameter/x'] }));
+    expect(instancePolicyStatements(s, other).map((st) => st.Action)).toContain('ssm:GetParameter');
+  });
+});
+
+describe('Bottlerocket container instances keep tasks off the instance role', () => {
+  const stack = newStack();
+  const svc = new LoadBalancedService(stack, 'Svc', {
+    image: IMAGE,
+    compute: ServiceCompute.ec2({ instanceType: new ec2.InstanceType('m7i.large'), machineImage: ContainerInstanceImage.BOTTLEROCKET }),
+    loadBalancerOptions: { certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000') },
+  });
+  const template = Template.fromStack(stack);
+
+  test('sets awsvpc-block-imds in the [settings.ecs] table it joins the cluster with', () => {
+    expect(userDataOf(template)).toMatch(/\[settings\.ecs\]\ncluster = "<cluster>"\nawsvpc-block-imds = true$/);
+  });
+
+  test('attaches no AWS managed policy (no AmazonEC2ContainerServiceforEC2Role, no SSM) and no logs:* grant', () => {
+    const role = template.toJSON().Resources[stack.getLogicalId(svc.instanceRole!.node.defaultChild as iam.CfnRole)];
+    expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: expect.stringMatching(/InstanceRolePolicy/) }]);
+    const actions = instancePolicyStatements(stack, svc).flatMap((s) => [].concat(s.Action));
+    expect(actions.some((a: string) => a.startsWith('logs:'))).toBe(false);
+  });
+
+  test('has no unacknowledged finding in the five packs (ContainerPlatform-ECS9 included)', () => {
+    expectNoComplianceFindings(svc);
+  });
+});
+
+describe('the traffic-shifting role of blue/green, canary and linear deployments', () => {
+  const stack = newStack();
+  const svc = new LoadBalancedService(stack, 'Api', { image: IMAGE, deployment: ServiceDeployment.canary() });
+  const template = Template.fromStack(stack);
+  const id = (c: any) => stack.getLogicalId(c.node.defaultChild ?? c);
+
+  test('holds a customer-managed policy limited to this service\'s listener, rule and target groups, and no AWS managed policy', () => {
+    const role = template.toJSON().Resources[id(svc.loadBalancerRole)];
+    expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: expect.stringMatching(/LoadBalancerRolePolicy/) }]);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Version: '2012-10-17', Statement: [
+        Match.objectLike({ Action: 'elasticloadbalancing:ModifyListener', Resource: { Ref: id(svc.listener) } }),
+        Match.objectLike({ Action: 'elasticloadbalancing:ModifyRule', Resource: { Ref: id(svc.listenerRule) } }),
+        Match.objectLike({ Action: ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'], Resource: Match.anyValue() }),
+        Match.objectLike({ Action: Match.arrayWith(['elasticloadbalancing:DescribeTargetHealth']), Resource: '*' }),
+      ] },
+    });
+    const policy = template.toJSON().Resources[role.Properties.ManagedPolicyArns[0].Ref];
+    const register = policy.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === 'RegisterTargets');
+    expect(register.Resource).toHaveLength(2);
+    expect(register.Resource).toEqual(expect.arrayContaining([{ Ref: id(svc.targetGroup) }, { Ref: id(svc.alternateTargetGroup) }]));
+  });
+
+  test('has no unacknowledged finding in the five packs with HTTPS', () => {
+    const s = newStack();
+    const certificate = acm.Certificate.fromCertificateArn(s, 'Cert', 'arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000');
+    const other = new LoadBalancedService(s, 'Api', { image: IMAGE, deployment: ServiceDeployment.linear(), loadBalancerOptions: { certificate } });
+    expectNoComplianceFindings(other);
+  });
+});
+
+describe('AwsSolutions-ECS2 acknowledgements', () => {
+  /** The ECS2 acknowledgement reason on a service's task definition, if any. */
+  function ecs2Reason(svc: LoadBalancedService): string | undefined {
+    const entries = svc.taskDefinition.node.metadata.filter((m) => JSON.stringify(m.data).includes('AwsSolutions-ECS2'));
+    return entries.length === 0 ? undefined : JSON.stringify(entries.map((m) => m.data));
+  }
+
+  test('acknowledges nothing on a Fargate task definition without environment', () => {
+    const stack = newStack();
+    const svc = new LoadBalancedService(stack, 'Svc', { image: IMAGE });
+    Template.fromStack(stack);
+    expect(ecs2Reason(svc)).toBeUndefined();
+  });
+
+  test('names only the caller\'s environment on Fargate, and only AWS_REGION on EC2 without environment', () => {
+    const stack = newStack();
+    const fargate = new LoadBalancedService(stack, 'Fargate', { image: IMAGE, environment: { LOG_LEVEL: 'info' } });
+    const onEc2 = new LoadBalancedService(stack, 'Ec2', { image: IMAGE, compute: ServiceCompute.ec2({ instanceType: new ec2.InstanceType('m7g.large') }) });
+    Template.fromStack(stack);
+    expect(ecs2Reason(fargate)).toMatch(/environment holds only non-secret settings/);
+    expect(ecs2Reason(fargate)).not.toMatch(/AWS_REGION/);
+    expect(ecs2Reason(onEc2)).toMatch(/AWS_REGION.*ECS_AWSVPC_BLOCK_IMDS/);
+    expect(ecs2Reason(onEc2)).not.toMatch(/environment holds/);
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['EC2'],
+      ContainerDefinitions: [Match.objectLike({ Environment: [{ Name: 'AWS_REGION', Value: { Ref: 'AWS::Region' } }] })],
+    });
   });
 });

@@ -264,3 +264,15 @@ describe('LoadBalancedService validation', () => {
     expect(() => new LoadBalancedService(stack, 'Second', { image: IMAGE, cluster: first.cluster, loadBalancer, pathPatterns: ['/api/*'] })).toThrow(/priority: 100 is already used on Test\/Lb by Test\/First, got it again for Test\/Second/);
   });
 });
+
+describe('LoadBalancedService behind an internal load balancer', () => {
+  test('has no unacknowledged finding in the five packs, and admits only the VPC to the load balancer', () => {
+    const stack = newStack();
+    const svc = new LoadBalancedService(stack, 'Svc', { image: IMAGE, loadBalancerOptions: { internetFacing: false, certificate: cert(stack) } });
+    expectNoComplianceFindings(svc);
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Clients to the load balancer Test/Svc/LoadBalancer',
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 443 })]),
+    });
+  });
+});

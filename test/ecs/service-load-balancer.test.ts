@@ -1,5 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -191,5 +191,37 @@ describe('ServiceFirewall', () => {
 
   test('fails when the rate limit is below WAF\'s floor', () => {
     expect(() => ServiceFirewall.managedRules({ rateLimitPerFiveMinutes: 5 })).toThrow(/rateLimitPerFiveMinutes: AWS WAF needs a whole number of at least 10, got 5/);
+  });
+});
+
+describe('ServiceLoadBalancer inside the VPC (internetFacing: false)', () => {
+  const { stack, lb } = build({ internetFacing: false });
+  const template = Template.fromStack(stack);
+
+  test('admits the VPC\'s range as a literal, so the packs can judge its ingress rules', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('Clients to the load balancer'),
+      SecurityGroupIngress: [
+        Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 443, Description: 'Clients from the VPC' }),
+        Match.objectLike({ CidrIp: '10.0.0.0/16', FromPort: 80, Description: 'HTTP redirect from the VPC' }),
+      ],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+  });
+
+  test('has no unacknowledged finding in the five packs', () => {
+    expectNoComplianceFindings(lb);
+  });
+
+  test('warns and keeps the deploy-time range when the VPC\'s range is unknown at synth', () => {
+    const s = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(s, 'Imported', {
+      vpcId: 'vpc-12345678', vpcCidrBlock: Fn.importValue('VpcCidr'), availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-12345678'],
+    });
+    new ServiceLoadBalancer(s, 'Lb', { vpc, internetFacing: false, certificate: acm.Certificate.fromCertificateArn(s, 'Cert', CERT_ARN) });
+    Annotations.fromStack(s).hasWarning('/Test/Lb', Match.stringLikeRegexp('allowedClientCidrs: the range of .* is only known at deploy time'));
+    Template.fromStack(s).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: { 'Fn::ImportValue': 'VpcCidr' } })]),
+    });
   });
 });

@@ -1,0 +1,81 @@
+import { Fn } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { newStack } from '../../helpers';
+import { findingsOf } from '../platform-findings';
+
+const RULE = 'ContainerPlatform-ECS9';
+
+/** A launch template with the given user data lines (AL2023 shell or Bottlerocket TOML). */
+function templateWith(lines: string[] | undefined, type: 'shell' | 'toml' = 'shell') {
+  const stack = newStack();
+  const text = lines === undefined ? undefined : (type === 'shell' ? ['#!/bin/bash', ...lines] : lines).join('\n');
+  new ec2.CfnLaunchTemplate(stack, 'Template', {
+    launchTemplateData: { imageId: 'ami-12345678', userData: text === undefined ? undefined : Fn.base64(text) },
+  });
+  return stack;
+}
+
+describe('ContainerPlatform-ECS9 (awsvpc tasks cannot reach instance metadata)', () => {
+  test('passes AL2023 user data that joins a cluster with ECS_AWSVPC_BLOCK_IMDS=true', () => {
+    const stack = templateWith(['echo ECS_CLUSTER=web >> /etc/ecs/ecs.config', 'echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config']);
+    expect(findingsOf(stack, RULE)).toEqual([]);
+  });
+
+  test('flags AL2023 user data that joins a cluster without the line', () => {
+    const stack = templateWith(['echo ECS_CLUSTER=web >> /etc/ecs/ecs.config']);
+    expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Template`]);
+  });
+
+  test('flags the line set to false, also when a later line overrides an earlier true', () => {
+    expect(findingsOf(templateWith(['echo ECS_CLUSTER=web >> /etc/ecs/ecs.config', 'echo ECS_AWSVPC_BLOCK_IMDS=false >> /etc/ecs/ecs.config']), RULE))
+      .toEqual([`${RULE} Test/Template`]);
+    expect(findingsOf(templateWith(['echo ECS_CLUSTER=web >> /etc/ecs/ecs.config', 'echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config',
+      'echo ECS_AWSVPC_BLOCK_IMDS=false >> /etc/ecs/ecs.config']), RULE)).toEqual([`${RULE} Test/Template`]);
+  });
+
+  test('passes Bottlerocket settings with awsvpc-block-imds = true, and flags them without it', () => {
+    expect(findingsOf(templateWith(['[settings.ecs]', 'cluster = "web"', 'awsvpc-block-imds = true'], 'toml'), RULE)).toEqual([]);
+    expect(findingsOf(templateWith(['[settings.ecs]', 'cluster = "web"'], 'toml'), RULE)).toEqual([`${RULE} Test/Template`]);
+    expect(findingsOf(templateWith(['[settings.ecs]', 'cluster = "web"', 'awsvpc-block-imds = false'], 'toml'), RULE)).toEqual([`${RULE} Test/Template`]);
+  });
+
+  test('flags a launch configuration that joins a cluster without the block', () => {
+    const stack = newStack();
+    new autoscaling.CfnLaunchConfiguration(stack, 'Config', {
+      imageId: 'ami-12345678', instanceType: 'm7i.large',
+      userData: Fn.base64('#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config'),
+    });
+    expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Config`]);
+  });
+
+  test('flags the launch template of a capacity provider\'s group even when its user data does not name the cluster', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const launchTemplate = new ec2.LaunchTemplate(stack, 'Template', {
+      instanceType: new ec2.InstanceType('m7i.large'),
+      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(),
+      userData: ec2.UserData.forLinux(),
+    });
+    const group = new autoscaling.AutoScalingGroup(stack, 'Group', { vpc, launchTemplate });
+    new ecs.CfnCapacityProvider(stack, 'Provider', { autoScalingGroupProvider: { autoScalingGroupArn: group.autoScalingGroupName } });
+    expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Template/Resource`]);
+  });
+
+  test('flags aws-cdk-lib\'s own ECS capacity, which does not block instance metadata', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    cluster.addCapacity('Capacity', { instanceType: new ec2.InstanceType('m7i.large') });
+    expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Cluster/Capacity/LaunchTemplate/Resource`]);
+  });
+
+  test('does not judge instances that join no cluster, or user data with no literal part', () => {
+    expect(findingsOf(templateWith(['yum install -y nginx']), RULE)).toEqual([]);
+    expect(findingsOf(templateWith(undefined), RULE)).toEqual([]);
+    const stack = newStack();
+    new ec2.CfnLaunchTemplate(stack, 'Template', { launchTemplateData: { userData: Fn.importValue('SharedUserData') } });
+    expect(findingsOf(stack, RULE)).toEqual([]);
+  });
+});
