@@ -104,11 +104,19 @@ describe('ContainerPlatform-ECS5 (pinned image)', () => {
     expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual(['ContainerPlatform-ECS5[Container::latest] Test/Task/Resource']);
   });
 
-  test('does not judge a tag only known at deploy time', () => {
+  test('flags a tag only known at deploy time, a parameter without default', () => {
     const { stack, task } = taskWith();
     const tag = new CfnParameter(stack, 'Tag');
     task.addContainer('param', { image: ecs.ContainerImage.fromEcrRepository(new ecr.Repository(stack, 'Repo'), tag.valueAsString) });
-    expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual([]);
+    expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual(['ContainerPlatform-ECS5[Container::param] Test/Task/Resource']);
+  });
+
+  test('judges the default of a tag parameter', () => {
+    const { stack, task } = taskWith();
+    const repo = new ecr.Repository(stack, 'Repo');
+    task.addContainer('pinned', { image: ecs.ContainerImage.fromEcrRepository(repo, new CfnParameter(stack, 'Pinned', { default: '1.4.2' }).valueAsString) });
+    task.addContainer('moving', { image: ecs.ContainerImage.fromEcrRepository(repo, new CfnParameter(stack, 'Moving', { default: 'latest' }).valueAsString) });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual(['ContainerPlatform-ECS5[Container::moving] Test/Task/Resource']);
   });
 });
 
