@@ -3,11 +3,9 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { isIntrinsic } from './platform-rule';
 
-/**
- * What the rules know of a property at synth: the literal values it can take. Every rule reads its
- * properties through these functions, so one place decides what `Fn::If`, `Ref` to a parameter,
- * `Fn::Sub`, `Fn::Join` and `Fn::Select` mean, and what cannot be known.
- */
+// What the rules know of a property at synth: the literal values it can take. Every rule reads its
+// properties through these functions, so one place decides what `Fn::If`, `Ref` to a parameter,
+// `Fn::Sub`, `Fn::Join` and `Fn::Select` mean, and what cannot be known.
 
 /** A value nothing at synth can know: a resource attribute, an import, a pseudo parameter, a parameter without default. */
 export const UNKNOWN: unique symbol = Symbol('unknown');
