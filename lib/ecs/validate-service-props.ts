@@ -1,11 +1,10 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { isSecretName } from '../compliance/secret-names';
 import { LoadBalancedServiceProps } from './load-balanced-service-props';
 import { ServiceCompute } from './service-compute';
 import { ServiceDeployment } from './service-deployment';
 
-/** Plain-text variable names that look like credentials: they belong in `secrets`. */
-const SECRET_NAME_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)/i;
 /** ALB health check interval bounds, in seconds (Elastic Load Balancing API reference). */
 const MIN_INTERVAL_SECONDS = 5;
 const MAX_INTERVAL_SECONDS = 300;
@@ -99,7 +98,7 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
   durationWithin('deregistrationDelay', props.deregistrationDelay, 0, 3600);
 
   for (const name of Object.keys(props.environment ?? {})) {
-    if (SECRET_NAME_PATTERN.test(name)) {
+    if (isSecretName(name)) {
       throw new Error(`environment: '${name}' looks like a secret, and environment values are plain text in the task definition, got environment.${name}; pass it in secrets as ecs.Secret.fromSecretsManager(...) or ecs.Secret.fromSsmParameter(...)`);
     }
     if (props.secrets && name in props.secrets) {

@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { appliesTo, cfnProperties, isIntrinsic, PlatformRule } from './platform-rule';
+import { appliesTo, cfnProperties, PlatformRule } from './platform-rule';
+import { isKnown, isTrue, judge, possibleAt, possibleElementsAt, possibleValues, Verdict } from './possible-values';
 
 /** Registry scan frequencies that scan an image before anything pulls it, or keep rescanning it. */
 const SCANNING_FREQUENCIES = ['SCAN_ON_PUSH', 'CONTINUOUS_SCAN'];
@@ -17,33 +18,36 @@ export const ECR1_SCAN_ON_PUSH: PlatformRule = {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
     const props = cfnProperties(node);
-    const scanOnPush = props.ImageScanningConfiguration?.ScanOnPush;
-    if (scanOnPush === true || scanOnPush === 'true') {
+    if (judge(possibleAt(props, 'ImageScanningConfiguration.ScanOnPush', node), isTrue) === Verdict.COMPLIANT) {
       return NagRuleCompliance.COMPLIANT;
     }
-    return registryScans(node, props.RepositoryName) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    // Every name the repository can get must be covered.
+    const names = possibleValues(props.RepositoryName, node);
+    return names.every((name) => registryScans(node, name)) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
 };
 
 /**
  * Registry scanning is account-wide and often lives in another stack of the app, so the whole app is
- * searched. A repository without a literal name only matches the `*` filter.
+ * searched. A repository without a literal name only matches the `*` filter; every branch of a
+ * configuration must scan.
  */
 function registryScans(node: CfnResource, repositoryName: unknown): boolean {
-  const name = typeof repositoryName === 'string' ? repositoryName : undefined;
+  const name = typeof repositoryName === 'string' && isKnown(repositoryName) ? repositoryName : undefined;
   for (const c of node.node.root.node.findAll()) {
     if (!CfnResource.isCfnResource(c) || c.cfnResourceType !== 'AWS::ECR::RegistryScanningConfiguration') {
       continue;
     }
     const config = cfnProperties(c);
-    if (config.ScanType !== 'ENHANCED' || !Array.isArray(config.Rules)) {
+    if (judge(possibleAt(config, 'ScanType', c), (t) => t === 'ENHANCED') !== Verdict.COMPLIANT) {
       continue;
     }
-    for (const rule of config.Rules) {
-      if (!SCANNING_FREQUENCIES.includes(rule?.ScanFrequency) || !Array.isArray(rule?.RepositoryFilters)) {
+    for (const rule of possibleElementsAt(config, 'Rules', c)) {
+      if (judge(possibleAt(rule, 'ScanFrequency', c), (f) => SCANNING_FREQUENCIES.includes(f)) !== Verdict.COMPLIANT) {
         continue;
       }
-      if (rule.RepositoryFilters.some((f: any) => !isIntrinsic(f?.Filter) && typeof f?.Filter === 'string' && wildcardMatches(f.Filter, name))) {
+      const filters = possibleElementsAt(rule, 'RepositoryFilters', c).map((f) => possibleAt(f, 'Filter', c));
+      if (filters.some((branches) => branches.every((f) => typeof f === 'string' && isKnown(f) && wildcardMatches(f, name)))) {
         return true;
       }
     }

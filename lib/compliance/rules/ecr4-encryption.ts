@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { appliesTo, cfnProperties, isIntrinsic, PlatformRule, PlatformRuleOptions } from './platform-rule';
+import { appliesTo, cfnProperties, PlatformRule, PlatformRuleOptions } from './platform-rule';
+import { judge, possibleAt, toResult, Verdict, worst } from './possible-values';
 
 /** ECR's encryption types (CreateRepository, EncryptionConfiguration). */
 const KMS_TYPES = ['KMS', 'KMS_DSSE'];
@@ -12,7 +13,7 @@ const KMS_TYPES = ['KMS', 'KMS_DSSE'];
  */
 export const ECR4_ENCRYPTION: PlatformRule = {
   id: 'ECR4',
-  statement: 'The ECR repository is encrypted with AES256 (also when `EncryptionConfiguration` is absent: ECR\'s always-on default) or KMS; with `requireRepositoryKmsKey: true`, only KMS or KMS_DSSE with a `KmsKey`.',
+  statement: 'The ECR repository is encrypted with AES256 (also when `EncryptionConfiguration` is absent: ECR\'s always-on default) or KMS; with `requireRepositoryKmsKey: true`, only KMS or KMS_DSSE with a `KmsKey`, in every branch (a type only known at deploy time is then non-compliant).',
   info: 'The ECR repository is not encrypted with the required key.',
   explanation: 'Images hold code and configuration. ECR always encrypts with AES256; a customer-managed KMS key adds key policies and CloudTrail records of every decrypt. Pass encryptionKey to ContainerRepository (or encryption: RepositoryEncryption.KMS with encryptionKey to ecr.Repository).',
   level: NagMessageLevel.ERROR,
@@ -20,15 +21,17 @@ export const ECR4_ENCRYPTION: PlatformRule = {
     if (!appliesTo(node, 'AWS::ECR::Repository')) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
-    const config = cfnProperties(node).EncryptionConfiguration;
-    const type = config?.EncryptionType ?? 'AES256';
-    if (isIntrinsic(type)) {
-      return NagRuleCompliance.NOT_APPLICABLE;
-    }
+    const props = cfnProperties(node);
+    const types = possibleAt(props, 'EncryptionConfiguration.EncryptionType', node);
     if (!options.requireRepositoryKmsKey) {
-      return type === 'AES256' || KMS_TYPES.includes(type) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+      // Whatever a deploy-time value is, ECR encrypts: CloudFormation rejects a type ECR does not know.
+      return toResult(judge(types, (t) => t === undefined || t === 'AES256' || KMS_TYPES.includes(t), Verdict.COMPLIANT));
     }
     // Without KmsKey, KMS means the AWS-managed aws/ecr key, whose policy nobody can restrict.
-    return KMS_TYPES.includes(type) && config?.KmsKey !== undefined ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    return toResult(worst(
+      judge(types, (t) => KMS_TYPES.includes(t)),
+      // A key only known at deploy time (a key ARN from GetAtt) is still a key.
+      judge(possibleAt(props, 'EncryptionConfiguration.KmsKey', node), (k) => k !== undefined, Verdict.COMPLIANT),
+    ));
   },
 };

@@ -1,7 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
-import { isIntrinsic, PlatformRule } from './platform-rule';
-import { checkContainers, ContainerVerdict } from './task-containers';
+import { PlatformRule } from './platform-rule';
+import { isTrue, judge, possibleAt } from './possible-values';
+import { checkContainers } from './task-containers';
 
 /** ECS3: every container's root filesystem is read-only. */
 export const ECS3_READ_ONLY_ROOT_FILESYSTEM: PlatformRule = {
@@ -10,10 +11,5 @@ export const ECS3_READ_ONLY_ROOT_FILESYSTEM: PlatformRule = {
   info: 'A container of the ECS task definition can write to its root filesystem.',
   explanation: 'A writable root filesystem lets an attacker drop tools and persist changes in the running container. Set readonlyRootFilesystem: true and mount a volume for the paths the process must write (e.g. /tmp).',
   level: NagMessageLevel.ERROR,
-  check: (node: CfnResource): NagRuleResult => checkContainers(node, (c) => {
-    if (isIntrinsic(c.ReadonlyRootFilesystem)) {
-      return ContainerVerdict.UNKNOWN;
-    }
-    return c.ReadonlyRootFilesystem === true || c.ReadonlyRootFilesystem === 'true' ? ContainerVerdict.COMPLIANT : ContainerVerdict.NON_COMPLIANT;
-  }),
+  check: (node: CfnResource): NagRuleResult => checkContainers(node, (c) => judge(possibleAt(c, 'ReadonlyRootFilesystem', node), isTrue)),
 };

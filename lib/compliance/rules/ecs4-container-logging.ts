@@ -1,16 +1,31 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
 import { PlatformRule } from './platform-rule';
-import { checkContainers, ContainerVerdict } from './task-containers';
+import { judge, possibleAt, Verdict, worst } from './possible-values';
+import { checkContainers } from './task-containers';
 
-/** ECS4: every container sends its output to a log driver. */
+/**
+ * Docker log drivers that keep output on the instance (json-file, local, journald) or drop it (none):
+ * it is gone with the instance, and on Fargate there is no instance to read it from.
+ */
+const HOST_DRIVERS = ['json-file', 'local', 'journald', 'none'];
+
+/** ECS4: every container ships its output off the instance. */
 export const ECS4_CONTAINER_LOGGING: PlatformRule = {
   id: 'ECS4',
-  statement: 'Every container of the ECS task definition has a `LogConfiguration` with a `LogDriver` (awslogs, awsfirelens, splunk, ...).',
-  info: 'A container of the ECS task definition has no log configuration.',
-  explanation: 'Without a log driver, container output is lost when the task stops (Fargate) or stays on one host (EC2): nothing to investigate an incident with. Set logging: ecs.LogDrivers.awsLogs({ ... }) on the container.',
+  statement: 'Every container of the ECS task definition has a `LogConfiguration` whose `LogDriver` ships logs off the instance (awslogs, awsfirelens, splunk, fluentd, gelf, or syslog with a tcp/udp `syslog-address`); json-file, local, journald, none and syslog to the local socket keep logs on the host or drop them.',
+  info: 'A container of the ECS task definition has no log configuration that ships its logs off the instance.',
+  explanation: 'Without a log driver that ships output elsewhere, container output is lost when the task stops (Fargate) or stays on one host (EC2): nothing to investigate an incident with. Set logging: ecs.LogDrivers.awsLogs({ ... }) on the container.',
   level: NagMessageLevel.ERROR,
-  check: (node: CfnResource): NagRuleResult => checkContainers(node, (c) => (
-    c.LogConfiguration?.LogDriver !== undefined ? ContainerVerdict.COMPLIANT : ContainerVerdict.NON_COMPLIANT
-  )),
+  check: (node: CfnResource): NagRuleResult => checkContainers(node, (c) => worst(...possibleAt(c, 'LogConfiguration', node).map((config) => judgeConfiguration(config, node)))),
 };
+
+function judgeConfiguration(config: unknown, node: CfnResource): Verdict {
+  const drivers = possibleAt(config, 'LogDriver', node);
+  const verdict = judge(drivers, (driver) => typeof driver === 'string' && !HOST_DRIVERS.includes(driver));
+  if (verdict === Verdict.NON_COMPLIANT || !drivers.includes('syslog')) {
+    return verdict;
+  }
+  // Docker's syslog driver writes to the local syslog socket unless syslog-address names a network server.
+  return judge(possibleAt(config, 'Options.syslog-address', node), (address) => typeof address === 'string' && /^(tcp|udp|tcp\+tls):\/\//.test(address));
+}

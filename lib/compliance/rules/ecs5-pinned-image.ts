@@ -1,57 +1,37 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
 import { PlatformRule } from './platform-rule';
-import { checkContainers, ContainerVerdict } from './task-containers';
+import { judge, possibleAt, UNKNOWN_TEXT } from './possible-values';
+import { checkContainers } from './task-containers';
 
-/** Stands in for a part of the image reference only known at deploy time (a Ref, an asset location). */
-const UNKNOWN = '\u0000';
-
-/** ECS5: every image is pinned by an explicit tag other than latest, or by digest. */
-export const ECS5_PINNED_IMAGE: PlatformRule = {
-  id: 'ECS5',
-  statement: 'Every container image of the ECS task definition names a digest (`@sha256:...`) or an explicit tag other than `latest`; a tag only known at deploy time (a parameter) is not judged.',
-  info: 'A container image of the ECS task definition is tagged latest or has no tag.',
-  explanation: 'An untagged image means :latest, which changes under a running service: two tasks of one revision can run different code, and a rollback redeploys the new image. Pass a version tag (ContainerImage.fromEcrRepository(repo, \'1.4.2\')) or a digest.',
-  level: NagMessageLevel.ERROR,
-  check: (node: CfnResource): NagRuleResult => checkContainers(node, (c) => judgeImage(flatten(c.Image))),
-};
+/** A digest pin (OCI image spec: sha256 or sha512 in lower-case hex), with or without a tag before it. */
+const DIGEST = /@sha256:[0-9a-f]{64}$|@sha512:[0-9a-f]{128}$/;
 
 /**
- * Renders a resolved image reference as text, with {@link UNKNOWN} where a token sits: ECR images are
- * `Fn::Join`s of the registry, a `Ref` to the repository and the literal `:tag`; assets are `Fn::Sub`s.
+ * ECS5: every image is pinned by digest or by a version tag. A tag without a digit names a moving
+ * channel or base, not a version: latest, stable, main, master, edge, nightly, dev, develop, release,
+ * prod, production, current, canary, mainline, lts, and distribution tags such as alpine, slim,
+ * bookworm or jammy, which follow every new upstream release. `latest` as a word (`3-latest`,
+ * `latest-arm64`) moves too. Tags with a digit (`1.27.0`, `20`, `v2`, a commit sha) are taken as
+ * versions.
  */
-function flatten(value: unknown): string {
-  if (typeof value === 'string') {
-    return value;
-  }
-  if (value && typeof value === 'object') {
-    const join = (value as any)['Fn::Join'];
-    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-      return join[1].map(flatten).join(join[0]);
-    }
-    const sub = (value as any)['Fn::Sub'];
-    const template = Array.isArray(sub) ? sub[0] : sub;
-    if (typeof template === 'string') {
-      return template.replace(/\$\{[^}]*\}/g, UNKNOWN);
-    }
-  }
-  return UNKNOWN;
-}
+export const ECS5_PINNED_IMAGE: PlatformRule = {
+  id: 'ECS5',
+  statement: 'Every container image of the ECS task definition names a digest (`@sha256:...`, always compliant) or a version tag: a tag with a digit and without the word `latest` in any case; no tag, `latest`, and digit-free channel or distribution tags (stable, main, master, edge, nightly, dev, release, prod, current, canary, mainline, lts, alpine, slim, bookworm...) are non-compliant, as is a tag only known at deploy time (a parameter without default); `{{resolve:ssm:...}}` references are not judged.',
+  info: 'A container image of the ECS task definition has no tag, or a tag that moves (latest, stable, main, alpine...).',
+  explanation: 'An untagged image means :latest, and tags such as latest, stable, main or alpine move under a running service: two tasks of one revision can run different code, and a rollback redeploys the new image. Pass a version tag (ContainerImage.fromEcrRepository(repo, \'1.4.2\')) or a digest.',
+  level: NagMessageLevel.ERROR,
+  check: (node: CfnResource): NagRuleResult => checkContainers(node, (c) => judge(possibleAt(c, 'Image', node), (image) => typeof image === 'string' && pinned(image))),
+};
 
-function judgeImage(image: string): ContainerVerdict {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) {
-    return ContainerVerdict.COMPLIANT;
+function pinned(image: string): boolean {
+  if (DIGEST.test(image)) {
+    return true;
   }
   // The tag follows the last ':' after the last '/': 'localhost:5000/app' has a port, not a tag.
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const colon = lastSegment.lastIndexOf(':');
-  if (colon < 0) {
-    // Without a ':' the reference means :latest, unless a token could be hiding the tag.
-    return lastSegment.includes(UNKNOWN) ? ContainerVerdict.UNKNOWN : ContainerVerdict.NON_COMPLIANT;
-  }
-  const tag = lastSegment.slice(colon + 1);
-  if (tag.includes(UNKNOWN)) {
-    return ContainerVerdict.UNKNOWN;
-  }
-  return tag === '' || tag === 'latest' ? ContainerVerdict.NON_COMPLIANT : ContainerVerdict.COMPLIANT;
+  // Without a ':' the reference means :latest; a tag with an unknown part cannot be judged a version.
+  const tag = colon < 0 ? '' : lastSegment.slice(colon + 1);
+  return /[0-9]/.test(tag) && !tag.includes(UNKNOWN_TEXT) && !/(^|[-._])latest($|[-._])/i.test(tag);
 }

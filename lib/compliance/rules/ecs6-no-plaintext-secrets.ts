@@ -1,26 +1,32 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
+import { credentialInValue, isSecretName } from '../secret-names';
 import { PlatformRule } from './platform-rule';
-import { checkContainers, ContainerVerdict } from './task-containers';
+import { isKnown, possibleAt, possibleElementsAt, UNKNOWN, Verdict } from './possible-values';
+import { checkContainers } from './task-containers';
 
-/** Words in a variable name (letters and digits only, upper case) that say its value is a credential. */
-const SECRET_WORDS = /PASSWORD|PASSWD|SECRET|TOKEN|APIKEY|PRIVATEKEY|ACCESSKEY|CREDENTIAL/;
-/** Name endings that point at a secret rather than hold one (`DB_SECRET_ARN`, `TOKEN_URL`). */
-const REFERENCE_SUFFIXES = /_(ARN|NAME|URL|URI|ENDPOINT|PATH|FILE|REGION)$/;
-
-/** ECS6: no secret-looking variable is set in plain text. */
+/** ECS6: no credential is set in plain text, by a secret-looking name or inside a value. */
 export const ECS6_NO_PLAINTEXT_SECRETS: PlatformRule = {
   id: 'ECS6',
-  statement: 'No container of the ECS task definition has a plain-text `Environment` variable whose name looks like a credential (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, ACCESS_KEY, CREDENTIAL; names ending in _ARN, _NAME, _URL, _URI, _ENDPOINT, _PATH, _FILE, _REGION are references and pass); findings are `ContainerPlatform-ECS6[Container::<name>::<VARIABLE>]`.',
-  info: 'A container of the ECS task definition sets a secret-looking environment variable in plain text.',
-  explanation: 'Plain-text environment values are readable by anyone who can describe the task definition and are stored in every revision. Pass the value with secrets: { NAME: ecs.Secret.fromSecretsManager(secret) } instead.',
+  statement: 'No container of the ECS task definition has a plain-text `Environment` variable whose name says it holds a credential (PASSWORD, PASSWD, PASSPHRASE, SECRET, TOKEN, CREDENTIAL(S), API_KEY, PRIVATE_KEY, ACCESS_KEY, SIGNING_KEY, a PWD or AUTH suffix...; names ending in _ARN, _NAME, _ID, _URL, _URI, _ENDPOINT, _PATH, _FILE, _TTL, ... point at or describe one and pass), or whose value carries a credential (`scheme://user:password@host`, `Password=...`, or a `{{resolve:secretsmanager:...}}` or `ssm-secure` reference, which CloudFormation resolves into the task definition\'s plain text); findings are `ContainerPlatform-ECS6[Container::<name>::<VARIABLE>]`.',
+  info: 'A container of the ECS task definition sets a credential in a plain-text environment variable.',
+  explanation: 'Plain-text environment values are readable by anyone who can describe the task definition and are stored in every revision; a {{resolve:secretsmanager:...}} value is resolved into that plain text at deploy. Pass the value with secrets: { NAME: ecs.Secret.fromSecretsManager(secret) } instead.',
   level: NagMessageLevel.ERROR,
   check: (node: CfnResource): NagRuleResult => checkContainers(node, (c) => {
-    if (c.Environment !== undefined && !Array.isArray(c.Environment)) {
-      return ContainerVerdict.UNKNOWN;
+    const findings = new Set<string>();
+    for (const variable of possibleElementsAt(c, 'Environment', node)) {
+      if (variable === UNKNOWN) {
+        // A variable list nothing at synth can read may hold anything.
+        return Verdict.NON_COMPLIANT;
+      }
+      const names = possibleAt(variable, 'Name', node).filter((n): n is string => typeof n === 'string' && isKnown(n));
+      const values = possibleAt(variable, 'Value', node).filter((v): v is string => typeof v === 'string');
+      for (const name of names) {
+        if (isSecretName(name) || values.some(credentialInValue)) {
+          findings.add(name);
+        }
+      }
     }
-    const names: string[] = (c.Environment ?? []).map((v: any) => v?.Name).filter((n: unknown): n is string => typeof n === 'string');
-    const secretLooking = names.filter((n) => !REFERENCE_SUFFIXES.test(n.toUpperCase()) && SECRET_WORDS.test(n.toUpperCase().replace(/[^A-Z0-9]/g, '')));
-    return secretLooking.length > 0 ? secretLooking : ContainerVerdict.COMPLIANT;
+    return findings.size > 0 ? [...findings].sort() : Verdict.COMPLIANT;
   }),
 };

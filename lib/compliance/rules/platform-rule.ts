@@ -78,7 +78,11 @@ export function stackResource(node: CfnResource, type: string, logicalId: string
   return stackResources(node, type).find((r) => r.logicalId === logicalId)?.properties;
 }
 
-/** True when a resolved value is still an intrinsic (`Ref`, `Fn::*`) rather than a literal. */
+/**
+ * True when a resolved value is still an intrinsic (`Ref`, `Fn::*`) rather than a literal. Rules do
+ * not judge values with it: they read them through possible-values.ts (`possibleAt`, `judge`), which
+ * evaluates `Fn::If`, parameters, `Fn::Sub` and `Fn::Join` the same way for every rule.
+ */
 export function isIntrinsic(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
     && Object.keys(value as object).length === 1 && /^(Ref|Fn::|Condition)/.test(Object.keys(value as object)[0]);

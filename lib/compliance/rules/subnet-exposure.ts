@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { isIntrinsic, referencedLogicalId, stackResource, stackResources } from './platform-rule';
+import { isTrue, possibleReferences, possibleValues } from './possible-values';
 
 /** Whether a subnet can be reached from the internet, as far as the stack shows. */
 export enum SubnetExposure {
@@ -12,15 +13,18 @@ export enum SubnetExposure {
 }
 
 /**
- * Judges every subnet a node group or Fargate profile lists: PUBLIC if any is public, UNKNOWN if any
+ * Judges every subnet a node group or Fargate profile lists, in every branch: PUBLIC if any is public, UNKNOWN if any
  * cannot be inspected, else PRIVATE. A subnet with no route table association in the stack uses the
  * VPC's main route table, which only routes inside the VPC unless changed outside the stack.
  */
 export function subnetsExposure(node: CfnResource, subnets: unknown): SubnetExposure {
-  if (!Array.isArray(subnets) || subnets.length === 0) {
+  // Every subnet of every branch of an Fn::If.
+  const all = possibleValues(subnets, node).flatMap((list) => (Array.isArray(list) ? list.flatMap((s) => possibleReferences(s, node)) : [list]))
+    .filter((s) => s !== undefined);
+  if (all.length === 0) {
     return SubnetExposure.UNKNOWN;
   }
-  const verdicts = subnets.map((s) => subnetExposure(node, s));
+  const verdicts = all.map((s) => subnetExposure(node, s));
   if (verdicts.includes(SubnetExposure.PUBLIC)) {
     return SubnetExposure.PUBLIC;
   }
@@ -34,7 +38,7 @@ function subnetExposure(node: CfnResource, subnetRef: unknown): SubnetExposure {
     return SubnetExposure.UNKNOWN;
   }
   const tags: any[] = Array.isArray(subnet.Tags) ? subnet.Tags : [];
-  if (subnet.MapPublicIpOnLaunch === true || subnet.MapPublicIpOnLaunch === 'true'
+  if (possibleValues(subnet.MapPublicIpOnLaunch, node).some(isTrue)
     || tags.some((t) => t?.Key === 'aws-cdk:subnet-type' && t?.Value === 'Public')) {
     return SubnetExposure.PUBLIC;
   }

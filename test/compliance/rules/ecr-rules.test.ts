@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ContainerRepository } from '../../../lib';
@@ -116,5 +116,47 @@ describe('ContainerPlatform-ECR4 (encryption)', () => {
         'ContainerPlatform-ECR4 Test/AwsManaged/Resource',
       ]);
     });
+  });
+});
+
+describe('ECR rule variants', () => {
+  /** An L1 repository with its properties written as the template would have them. */
+  function repository(properties: Record<string, unknown>, build: (stack: Stack) => void = () => undefined): Stack {
+    const stack = newStack();
+    build(stack);
+    const repo = new ecr.CfnRepository(stack, 'Repo', {});
+    for (const [key, value] of Object.entries(properties)) {
+      repo.addPropertyOverride(key, value);
+    }
+    return stack;
+  }
+
+  test('ECR1 flags scan on push that one branch turns off, and one only known at deploy time', () => {
+    expect(findingsOf(repository({ ImageScanningConfiguration: { ScanOnPush: { 'Fn::If': ['Prod', true, false] } } }), 'ContainerPlatform-ECR1')).toEqual(['ContainerPlatform-ECR1 Test/Repo']);
+    expect(findingsOf(repository({ ImageScanningConfiguration: { ScanOnPush: { Ref: 'Scan' } } }, (s) => new CfnParameter(s, 'Scan')), 'ContainerPlatform-ECR1')).toEqual(['ContainerPlatform-ECR1 Test/Repo']);
+    expect(findingsOf(repository({ ImageScanningConfiguration: { ScanOnPush: { Ref: 'Scan' } } }, (s) => new CfnParameter(s, 'Scan', { default: 'true' })), 'ContainerPlatform-ECR1')).toEqual([]);
+  });
+
+  test('ECR2 flags mutability that one branch, an allowed value or an unknown parameter leaves mutable', () => {
+    expect(findingsOf(repository({ ImageTagMutability: { 'Fn::If': ['Prod', 'IMMUTABLE', 'MUTABLE'] } }), 'ContainerPlatform-ECR2')).toEqual(['ContainerPlatform-ECR2 Test/Repo']);
+    expect(findingsOf(repository({ ImageTagMutability: { Ref: 'Mode' } }, (s) => new CfnParameter(s, 'Mode', { default: 'IMMUTABLE', allowedValues: ['IMMUTABLE', 'MUTABLE'] })), 'ContainerPlatform-ECR2'))
+      .toEqual(['ContainerPlatform-ECR2 Test/Repo']);
+    expect(findingsOf(repository({ ImageTagMutability: { Ref: 'Mode' } }, (s) => new CfnParameter(s, 'Mode')), 'ContainerPlatform-ECR2')).toEqual(['ContainerPlatform-ECR2 Test/Repo']);
+    expect(findingsOf(repository({ ImageTagMutability: 'MUTABLE_WITH_EXCLUSION' }), 'ContainerPlatform-ECR2')).toEqual(['ContainerPlatform-ECR2 Test/Repo']);
+  });
+
+  test('ECR3 flags a lifecycle policy that one branch removes, and counts one only known at deploy time', () => {
+    const policy = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 7 }, action: { type: 'expire' } }] });
+    expect(findingsOf(repository({ LifecyclePolicy: { 'Fn::If': ['Prod', { LifecyclePolicyText: policy }, { Ref: 'AWS::NoValue' }] } }), 'ContainerPlatform-ECR3')).toEqual(['ContainerPlatform-ECR3 Test/Repo']);
+    expect(findingsOf(repository({ LifecyclePolicy: { LifecyclePolicyText: { Ref: 'Policy' } } }, (s) => new CfnParameter(s, 'Policy')), 'ContainerPlatform-ECR3')).toEqual([]);
+  });
+
+  test('ECR4 with requireRepositoryKmsKey flags AES256 in one branch, and accepts a key only known at deploy time', () => {
+    const options = { requireRepositoryKmsKey: true };
+    expect(findingsOf(repository({ EncryptionConfiguration: { EncryptionType: { 'Fn::If': ['Prod', 'KMS', 'AES256'] }, KmsKey: 'arn:aws:kms:eu-west-1:111122223333:key/k' } }), 'ContainerPlatform-ECR4', options))
+      .toEqual(['ContainerPlatform-ECR4 Test/Repo']);
+    expect(findingsOf(repository({ EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': ['Key', 'Arn'] } } }), 'ContainerPlatform-ECR4', options)).toEqual([]);
+    expect(findingsOf(repository({ EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::If': ['Own', 'arn:aws:kms:eu-west-1:111122223333:key/k', { Ref: 'AWS::NoValue' }] } } }), 'ContainerPlatform-ECR4', options))
+      .toEqual(['ContainerPlatform-ECR4 Test/Repo']);
   });
 });

@@ -1,3 +1,4 @@
+import { CfnParameter, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { newStack } from '../../helpers';
@@ -55,5 +56,43 @@ describe('ContainerPlatform-ECS8 (minimum healthy percent)', () => {
 
   test('does not judge daemon services, which must stop a task to replace it on each host', () => {
     expect(findingsOf(serviceWith({ schedulingStrategy: 'DAEMON', deploymentConfiguration: { minimumHealthyPercent: 0 } }), 'ContainerPlatform-ECS8')).toEqual([]);
+  });
+});
+
+describe('ContainerPlatform-ECS7 variants', () => {
+  test('flags a circuit breaker that rolls back in one branch only', () => {
+    const stack = serviceWith({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: Fn.conditionIf('Safe', true, false) as any } } });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS7')).toEqual(['ContainerPlatform-ECS7 Test/Service']);
+  });
+
+  test('flags a rollback only known at deploy time, and passes one from a parameter default', () => {
+    const unknown = newStack();
+    new ecs.CfnService(unknown, 'Service', { taskDefinition: 'web:1', deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: new CfnParameter(unknown, 'Rollback').valueAsString as any } } });
+    expect(findingsOf(unknown, 'ContainerPlatform-ECS7')).toEqual(['ContainerPlatform-ECS7 Test/Service']);
+    const byDefault = newStack();
+    new ecs.CfnService(byDefault, 'Service', { taskDefinition: 'web:1', deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: new CfnParameter(byDefault, 'Rollback', { default: 'true' }).valueAsString as any } } });
+    expect(findingsOf(byDefault, 'ContainerPlatform-ECS7')).toEqual([]);
+  });
+
+  test('passes a controller that is CODE_DEPLOY in every branch', () => {
+    expect(findingsOf(serviceWith({ deploymentController: { type: Fn.conditionIf('Prod', 'CODE_DEPLOY', 'CODE_DEPLOY').toString() } }), 'ContainerPlatform-ECS7')).toEqual([]);
+  });
+});
+
+describe('ContainerPlatform-ECS8 variants', () => {
+  test('flags a minimum below 100 in one branch, from a parameter default, and only known at deploy time', () => {
+    expect(findingsOf(serviceWith({ deploymentConfiguration: { minimumHealthyPercent: Fn.conditionIf('Dev', 50, 100) as any } }), 'ContainerPlatform-ECS8')).toEqual(['ContainerPlatform-ECS8 Test/Service']);
+    const byDefault = newStack();
+    new ecs.CfnService(byDefault, 'Service', { taskDefinition: 'web:1', deploymentConfiguration: { minimumHealthyPercent: new CfnParameter(byDefault, 'Min', { type: 'Number', default: 50 }).valueAsNumber } });
+    expect(findingsOf(byDefault, 'ContainerPlatform-ECS8')).toEqual(['ContainerPlatform-ECS8 Test/Service']);
+    const unknown = newStack();
+    new ecs.CfnService(unknown, 'Service', { taskDefinition: 'web:1', deploymentConfiguration: { minimumHealthyPercent: new CfnParameter(unknown, 'Min', { type: 'Number' }).valueAsNumber } });
+    expect(findingsOf(unknown, 'ContainerPlatform-ECS8')).toEqual(['ContainerPlatform-ECS8 Test/Service']);
+  });
+
+  test('passes 100 from a parameter default', () => {
+    const stack = newStack();
+    new ecs.CfnService(stack, 'Service', { taskDefinition: 'web:1', deploymentConfiguration: { minimumHealthyPercent: new CfnParameter(stack, 'Min', { type: 'Number', default: 100 }).valueAsNumber } });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS8')).toEqual([]);
   });
 });

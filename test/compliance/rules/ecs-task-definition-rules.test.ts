@@ -104,11 +104,19 @@ describe('ContainerPlatform-ECS5 (pinned image)', () => {
     expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual(['ContainerPlatform-ECS5[Container::latest] Test/Task/Resource']);
   });
 
-  test('does not judge a tag only known at deploy time', () => {
+  test('flags a tag only known at deploy time, a parameter without default', () => {
     const { stack, task } = taskWith();
     const tag = new CfnParameter(stack, 'Tag');
     task.addContainer('param', { image: ecs.ContainerImage.fromEcrRepository(new ecr.Repository(stack, 'Repo'), tag.valueAsString) });
-    expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual([]);
+    expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual(['ContainerPlatform-ECS5[Container::param] Test/Task/Resource']);
+  });
+
+  test('judges the default of a tag parameter', () => {
+    const { stack, task } = taskWith();
+    const repo = new ecr.Repository(stack, 'Repo');
+    task.addContainer('pinned', { image: ecs.ContainerImage.fromEcrRepository(repo, new CfnParameter(stack, 'Pinned', { default: '1.4.2' }).valueAsString) });
+    task.addContainer('moving', { image: ecs.ContainerImage.fromEcrRepository(repo, new CfnParameter(stack, 'Moving', { default: 'latest' }).valueAsString) });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual(['ContainerPlatform-ECS5[Container::moving] Test/Task/Resource']);
   });
 });
 
@@ -135,5 +143,141 @@ describe('rules that read properties', () => {
     const { stack, task } = taskWith();
     (task.node.defaultChild as ecs.CfnTaskDefinition).addPropertyOverride('ContainerDefinitions.0.Privileged', true);
     expect(findingsOf(stack, 'ContainerPlatform-ECS1')).toEqual(['ContainerPlatform-ECS1[Container::web] Test/Task/Resource']);
+  });
+});
+
+/** The web container of `taskWith()` with one of its properties overridden in the synthesized template. */
+function overridden(property: string, value: unknown, build: (stack: Stack) => void = () => undefined): Stack {
+  const { stack, task } = taskWith();
+  build(stack);
+  (task.node.defaultChild as ecs.CfnTaskDefinition).addPropertyOverride(`ContainerDefinitions.0.${property}`, value);
+  return stack;
+}
+
+const WEB = (rule: string) => [`ContainerPlatform-${rule}[Container::web] Test/Task/Resource`];
+
+describe('ContainerPlatform-ECS1 variants', () => {
+  test.each([
+    ['privileged in one branch of Fn::If', 'Privileged', { 'Fn::If': ['Debug', true, false] }],
+    ['privileged from a parameter default', 'Privileged', { Ref: 'Priv' }],
+    ['privileged only known at deploy time', 'Privileged', { 'Fn::GetAtt': ['Res', 'Flag'] }],
+    ['ALL capabilities', 'LinuxParameters.Capabilities.Add', ['ALL']],
+    ['SYS_ADMIN spelled cap_sys_admin', 'LinuxParameters.Capabilities.Add', ['cap_sys_admin']],
+    ['SYS_PTRACE in one branch', 'LinuxParameters.Capabilities.Add', ['CHOWN', { 'Fn::If': ['Debug', 'SYS_PTRACE', { Ref: 'AWS::NoValue' }] }]],
+    ['NET_ADMIN', 'LinuxParameters.Capabilities.Add', ['NET_ADMIN']],
+    ['BPF', 'LinuxParameters.Capabilities.Add', ['BPF']],
+  ])('flags %s', (_, property, value) => {
+    const stack = overridden(property, value, (s) => new CfnParameter(s, 'Priv', { default: 'true' }));
+    expect(findingsOf(stack, 'ContainerPlatform-ECS1')).toEqual(WEB('ECS1'));
+  });
+
+  test('passes capabilities of the Pod Security Standards Baseline list', () => {
+    expect(findingsOf(overridden('LinuxParameters.Capabilities.Add', ['NET_BIND_SERVICE', 'CHOWN', 'KILL']), 'ContainerPlatform-ECS1')).toEqual([]);
+  });
+});
+
+describe('ContainerPlatform-ECS2 variants', () => {
+  test.each(['00', '0:0', 'root:root', '0:root', ' root ', '', ':1000', '000:1000'])('flags a container running as %j', (user) => {
+    expect(findingsOf(overridden('User', user), 'ContainerPlatform-ECS2')).toEqual(WEB('ECS2'));
+  });
+
+  test('flags root in one branch of Fn::If, in a parameter default and in a Fn::Sub', () => {
+    expect(findingsOf(overridden('User', { 'Fn::If': ['Debug', 'root', '1000'] }), 'ContainerPlatform-ECS2')).toEqual(WEB('ECS2'));
+    expect(findingsOf(overridden('User', { Ref: 'User' }, (s) => new CfnParameter(s, 'User', { default: '0' })), 'ContainerPlatform-ECS2')).toEqual(WEB('ECS2'));
+    expect(findingsOf(overridden('User', { 'Fn::Sub': ['${Uid}:${Uid}', { Uid: '0' }] }), 'ContainerPlatform-ECS2')).toEqual(WEB('ECS2'));
+  });
+
+  test('flags a user from a parameter without default, and passes a non-root default or group 0', () => {
+    expect(findingsOf(overridden('User', { Ref: 'User' }, (s) => new CfnParameter(s, 'User')), 'ContainerPlatform-ECS2')).toEqual(WEB('ECS2'));
+    expect(findingsOf(overridden('User', { Ref: 'User' }, (s) => new CfnParameter(s, 'User', { default: '1000' })), 'ContainerPlatform-ECS2')).toEqual([]);
+    expect(findingsOf(overridden('User', '1000:0'), 'ContainerPlatform-ECS2')).toEqual([]);
+  });
+
+  test('does not judge a user read from SSM at deploy time', () => {
+    expect(findingsOf(overridden('User', '{{resolve:ssm:/app/user}}'), 'ContainerPlatform-ECS2')).toEqual([]);
+  });
+});
+
+describe('ContainerPlatform-ECS3 variants', () => {
+  test('flags a writable root filesystem in one branch, or from a parameter without default', () => {
+    expect(findingsOf(overridden('ReadonlyRootFilesystem', { 'Fn::If': ['Debug', false, true] }), 'ContainerPlatform-ECS3')).toEqual(WEB('ECS3'));
+    expect(findingsOf(overridden('ReadonlyRootFilesystem', { Ref: 'Ro' }, (s) => new CfnParameter(s, 'Ro')), 'ContainerPlatform-ECS3')).toEqual(WEB('ECS3'));
+  });
+
+  test('passes a read-only root filesystem from a parameter default', () => {
+    expect(findingsOf(overridden('ReadonlyRootFilesystem', { Ref: 'Ro' }, (s) => new CfnParameter(s, 'Ro', { default: 'true' })), 'ContainerPlatform-ECS3')).toEqual([]);
+  });
+});
+
+describe('ContainerPlatform-ECS4 variants', () => {
+  test.each(['json-file', 'local', 'journald', 'none', 'syslog'])('flags the %s driver, which keeps logs on the host or drops them', (driver) => {
+    expect(findingsOf(overridden('LogConfiguration', { LogDriver: driver }), 'ContainerPlatform-ECS4')).toEqual(WEB('ECS4'));
+  });
+
+  test('flags a host driver in one branch and a log configuration left out by one', () => {
+    expect(findingsOf(overridden('LogConfiguration.LogDriver', { 'Fn::If': ['Local', 'json-file', 'awslogs'] }), 'ContainerPlatform-ECS4')).toEqual(WEB('ECS4'));
+    expect(findingsOf(overridden('LogConfiguration', { 'Fn::If': ['Quiet', { Ref: 'AWS::NoValue' }, { LogDriver: 'awslogs' }] }), 'ContainerPlatform-ECS4')).toEqual(WEB('ECS4'));
+  });
+
+  test('passes syslog to a network server and the splunk driver', () => {
+    expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'syslog', Options: { 'syslog-address': 'tcp+tls://logs.example.com:6514' } }), 'ContainerPlatform-ECS4')).toEqual([]);
+    expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'splunk', Options: { 'splunk-url': 'https://splunk.example.com' } }), 'ContainerPlatform-ECS4')).toEqual([]);
+  });
+});
+
+describe('ContainerPlatform-ECS5 variants', () => {
+  test.each([
+    'nginx:LATEST', 'nginx:stable', 'nginx:mainline', 'nginx:alpine', 'node:lts-slim', 'app:main', 'app:master', 'app:edge', 'app:nightly',
+    'app:dev', 'app:develop', 'app:release', 'app:prod', 'app:production', 'app:current', 'app:canary', 'debian:bookworm', 'node:3-latest',
+    'app:latest-arm64',
+  ])('flags the moving tag in %s', (image) => {
+    expect(findingsOf(overridden('Image', image), 'ContainerPlatform-ECS5')).toEqual(WEB('ECS5'));
+  });
+
+  test.each(['nginx:1.27.0-alpine', 'node:20', 'app:v2', 'app:3f2a9c1', `nginx:latest@sha256:${'b'.repeat(64)}`])('passes the pinned %s', (image) => {
+    expect(findingsOf(overridden('Image', image), 'ContainerPlatform-ECS5')).toEqual([]);
+  });
+
+  test('flags latest in one branch of Fn::If, in a Fn::Sub map and in a Fn::Join', () => {
+    expect(findingsOf(overridden('Image', { 'Fn::If': ['Pin', 'nginx:1.27.0', 'nginx:latest'] }), 'ContainerPlatform-ECS5')).toEqual(WEB('ECS5'));
+    expect(findingsOf(overridden('Image', { 'Fn::Sub': ['nginx:${Tag}', { Tag: 'latest' }] }), 'ContainerPlatform-ECS5')).toEqual(WEB('ECS5'));
+    expect(findingsOf(overridden('Image', { 'Fn::Join': [':', ['nginx', 'stable']] }), 'ContainerPlatform-ECS5')).toEqual(WEB('ECS5'));
+  });
+
+  test('does not judge an image read from SSM at deploy time', () => {
+    expect(findingsOf(overridden('Image', '{{resolve:ssm:/app/image}}'), 'ContainerPlatform-ECS5')).toEqual([]);
+  });
+});
+
+describe('ContainerPlatform-ECS6 variants', () => {
+  test('flags secrets under more names, and credentials inside any value', () => {
+    const { stack } = taskWith({ environment: {
+      MYSQL_PWD: 'x', SESSION_SECRET: 'x', SIGNING_KEY: 'x', AWS_CREDENTIALS: 'x', BASIC_AUTH: 'u:p',
+      DATABASE_URL: 'postgres://app:s3cret@db:5432/app', DB_CONNECTION_STRING: 'Server=db;Password=s3cret', PWD: '/app', TOKEN_URL: 'https://idp/token',
+    } });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS6')).toEqual([
+      'AWS_CREDENTIALS', 'BASIC_AUTH', 'DATABASE_URL', 'DB_CONNECTION_STRING', 'MYSQL_PWD', 'SESSION_SECRET', 'SIGNING_KEY',
+    ].map((v) => `ContainerPlatform-ECS6[Container::web::${v}] Test/Task/Resource`));
+  });
+
+  test('flags a secret resolved by a secretsmanager reference, which CloudFormation writes into the task definition', () => {
+    const { stack } = taskWith({ environment: { DB: '{{resolve:secretsmanager:db:SecretString:password}}' } });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS6')).toEqual(['ContainerPlatform-ECS6[Container::web::DB] Test/Task/Resource']);
+  });
+
+  test('flags a URL password in one branch of Fn::If and a variable a branch adds', () => {
+    const stack = overridden('Environment', [
+      { Name: 'DATABASE_URL', Value: { 'Fn::If': ['Local', 'postgres://app:dev@localhost/app', 'postgres://db/app'] } },
+      { 'Fn::If': ['Debug', { Name: 'DEBUG_TOKEN', Value: 'x' }, { Ref: 'AWS::NoValue' }] },
+    ]);
+    expect(findingsOf(stack, 'ContainerPlatform-ECS6')).toEqual([
+      'ContainerPlatform-ECS6[Container::web::DATABASE_URL] Test/Task/Resource',
+      'ContainerPlatform-ECS6[Container::web::DEBUG_TOKEN] Test/Task/Resource',
+    ]);
+  });
+
+  test('passes a plain setting read from SSM at deploy time', () => {
+    const { stack } = taskWith({ environment: { LOG_LEVEL: '{{resolve:ssm:/app/log-level}}' } });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS6')).toEqual([]);
   });
 });

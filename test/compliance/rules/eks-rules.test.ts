@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -170,6 +170,95 @@ describe('ContainerPlatform-EKS6 (Fargate profiles in private subnets)', () => {
     new eks.CfnFargateProfile(stack, 'Jobs', {
       clusterName: 'c', podExecutionRoleArn: 'arn', selectors: [{ namespace: 'jobs' }],
       subnets: [vpc.privateSubnets[0].subnetId, vpc.publicSubnets[0].subnetId],
+    });
+    expect(findingsOf(stack, 'ContainerPlatform-EKS6')).toEqual(['ContainerPlatform-EKS6 Test/Jobs']);
+  });
+});
+
+describe('EKS rule variants', () => {
+  /** An L1 cluster with the given VPC configuration and other properties. */
+  function cluster(stack: Stack, id: string, vpcConfig: Record<string, unknown>, props: Partial<eks.CfnClusterProps> = {}): void {
+    new eks.CfnCluster(stack, id, { roleArn: 'arn', resourcesVpcConfig: { subnetIds: ['subnet-1'], ...vpcConfig } as any, ...props });
+  }
+  /** Every public /8 of IPv4 but the ones named. */
+  const slashEights = (except: number[]) => Array.from({ length: 223 }, (_, i) => i + 1).filter((n) => ![10, 127, ...except].includes(n)).map((n) => `${n}.0.0.0/8`);
+
+  test('EKS1 flags CIDRs that together cover the internet, in any family or branch', () => {
+    const stack = newStack();
+    cluster(stack, 'Halves', { endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/1', '128.0.0.0/1'] });
+    cluster(stack, 'EveryPublicEight', { endpointPublicAccess: true, publicAccessCidrs: slashEights([]) });
+    cluster(stack, 'Ipv6', { endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24', '::/0'] });
+    cluster(stack, 'Branch', { endpointPublicAccess: true, publicAccessCidrs: Fn.conditionIf('Office', ['203.0.113.0/24'], ['0.0.0.0/0']) });
+    cluster(stack, 'PublicInOneBranch', { endpointPublicAccess: Fn.conditionIf('Private', false, true) });
+    cluster(stack, 'ParameterDefault', { endpointPublicAccess: true, publicAccessCidrs: new CfnParameter(stack, 'Cidrs', { type: 'CommaDelimitedList', default: '0.0.0.0/1,128.0.0.0/1' }).valueAsList });
+    cluster(stack, 'Unknown', { endpointPublicAccess: true, publicAccessCidrs: new CfnParameter(stack, 'AnyCidrs', { type: 'CommaDelimitedList' }).valueAsList });
+    expect(findingsOf(stack, 'ContainerPlatform-EKS1')).toEqual(['Branch', 'EveryPublicEight', 'Halves', 'Ipv6', 'ParameterDefault', 'PublicInOneBranch', 'Unknown'].map((id) => `ContainerPlatform-EKS1 Test/${id}`));
+  });
+
+  test('EKS1 passes many ranges that leave part of the internet out, and CIDRs read from SSM at deploy time', () => {
+    const stack = newStack();
+    cluster(stack, 'AllButOneEight', { endpointPublicAccess: true, publicAccessCidrs: slashEights([11]) });
+    cluster(stack, 'Ssm', { endpointPublicAccess: true, publicAccessCidrs: ['{{resolve:ssm:/platform/office-cidr}}'] });
+    cluster(stack, 'PrivateByDefault', { endpointPublicAccess: new CfnParameter(stack, 'Public', { default: 'false' }).valueAsString as any });
+    expect(findingsOf(stack, 'ContainerPlatform-EKS1')).toEqual([]);
+  });
+
+  test('EKS2 flags a log type that one branch leaves out', () => {
+    const stack = newStack();
+    const types = ['api', 'authenticator', 'controllerManager', 'scheduler'].map((type) => ({ type }));
+    cluster(stack, 'Cluster', {}, { logging: { clusterLogging: { enabledTypes: [...types, Fn.conditionIf('Audit', { type: 'audit' }, Fn.ref('AWS::NoValue')) as any] } } });
+    expect(findingsOf(stack, 'ContainerPlatform-EKS2')).toEqual(['ContainerPlatform-EKS2[LogType::audit] Test/Cluster']);
+  });
+
+  test('EKS3 flags secrets encryption that one branch removes, and passes a key only known at deploy time', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const config = { provider: { keyArn: key.keyArn }, resources: ['secrets'] };
+    cluster(stack, 'Branch', {}, { encryptionConfig: Fn.conditionIf('Encrypt', [config], Fn.ref('AWS::NoValue')) as any });
+    cluster(stack, 'Encrypted', {}, { encryptionConfig: [config] });
+    expect(findingsOf(stack, 'ContainerPlatform-EKS3')).toEqual(['ContainerPlatform-EKS3 Test/Branch']);
+  });
+
+  describe('EKS4 (IMDS hop limit)', () => {
+    function nodegroupWith(metadataOptions: Record<string, unknown>): Stack {
+      const { stack, cluster: c } = clusterStack();
+      const lt = new ec2.CfnLaunchTemplate(stack, 'Lt', { launchTemplateData: { metadataOptions } });
+      c.addNodegroupCapacity('Nodes', { launchTemplateSpec: { id: lt.ref } });
+      return stack;
+    }
+    const FLAGGED = ['ContainerPlatform-EKS4 Test/Cluster/NodegroupNodes/Resource'];
+
+    test('flags a hop limit of 2, which lets pods reach the node role', () => {
+      expect(findingsOf(nodegroupWith({ httpTokens: 'required', httpPutResponseHopLimit: 2 }), 'ContainerPlatform-EKS4')).toEqual(FLAGGED);
+    });
+
+    test('flags an absent hop limit, which AMIs registered for IMDSv2 set to 2', () => {
+      expect(findingsOf(nodegroupWith({ httpTokens: 'required' }), 'ContainerPlatform-EKS4')).toEqual(FLAGGED);
+    });
+
+    test('flags IMDSv1 in one branch of Fn::If', () => {
+      expect(findingsOf(nodegroupWith({ httpTokens: Fn.conditionIf('Strict', 'required', 'optional'), httpPutResponseHopLimit: 1 }), 'ContainerPlatform-EKS4')).toEqual(FLAGGED);
+    });
+
+    test('passes IMDSv2 with a hop limit of 1', () => {
+      expect(findingsOf(nodegroupWith({ httpTokens: 'required', httpPutResponseHopLimit: 1 }), 'ContainerPlatform-EKS4')).toEqual([]);
+    });
+  });
+
+  test('EKS5 and EKS6 flag a public subnet in one branch of Fn::If', () => {
+    const { stack, vpc } = clusterStack();
+    const subnets = Fn.conditionIf('Public', [vpc.publicSubnets[0].subnetId], [vpc.privateSubnets[0].subnetId]) as any;
+    new eks.CfnNodegroup(stack, 'Nodes', { clusterName: 'c', nodeRole: 'arn', subnets, launchTemplate: { id: 'lt-0123456789abcdef0' } });
+    new eks.CfnFargateProfile(stack, 'Jobs', { clusterName: 'c', podExecutionRoleArn: 'arn', selectors: [{ namespace: 'jobs' }], subnets });
+    expect(findingsOf(stack, 'ContainerPlatform-EKS5')).toEqual(['ContainerPlatform-EKS5 Test/Nodes']);
+    expect(findingsOf(stack, 'ContainerPlatform-EKS6')).toEqual(['ContainerPlatform-EKS6 Test/Jobs']);
+  });
+
+  test('EKS6 flags a subnet list that one branch leaves out', () => {
+    const { stack, vpc } = clusterStack();
+    new eks.CfnFargateProfile(stack, 'Jobs', {
+      clusterName: 'c', podExecutionRoleArn: 'arn', selectors: [{ namespace: 'jobs' }],
+      subnets: Fn.conditionIf('Listed', [vpc.privateSubnets[0].subnetId], Fn.ref('AWS::NoValue')) as any,
     });
     expect(findingsOf(stack, 'ContainerPlatform-EKS6')).toEqual(['ContainerPlatform-EKS6 Test/Jobs']);
   });

@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { newStack } from '../../helpers';
 import { findingsOf } from '../platform-findings';
 
@@ -88,5 +88,34 @@ describe('ContainerPlatform-ELB3 (HTTP only redirects)', () => {
       action: elbv2.ListenerAction.fixedResponse(200),
     });
     expect(findingsOf(stack, 'ContainerPlatform-ELB3')).toEqual(['ContainerPlatform-ELB3 Test/Rule/Resource']);
+  });
+});
+
+describe('load balancer rule variants', () => {
+  test('ELB1 flags the attribute that one branch turns off, or a parameter without default', () => {
+    const stack = newStack();
+    new elbv2.CfnLoadBalancer(stack, 'Branch', { loadBalancerAttributes: [{ key: 'routing.http.drop_invalid_header_fields.enabled', value: Fn.conditionIf('Strict', 'true', 'false').toString() }] });
+    new elbv2.CfnLoadBalancer(stack, 'Param', { loadBalancerAttributes: [{ key: 'routing.http.drop_invalid_header_fields.enabled', value: new CfnParameter(stack, 'Drop').valueAsString }] });
+    new elbv2.CfnLoadBalancer(stack, 'ByDefault', { loadBalancerAttributes: [{ key: 'routing.http.drop_invalid_header_fields.enabled', value: new CfnParameter(stack, 'DropDefault', { default: 'true' }).valueAsString }] });
+    expect(findingsOf(stack, 'ContainerPlatform-ELB1')).toEqual(['ContainerPlatform-ELB1 Test/Branch', 'ContainerPlatform-ELB1 Test/Param']);
+  });
+
+  test('ELB2 flags a TLS 1.0 policy in one branch, an allowed value, or a policy only known at deploy time', () => {
+    const stack = newStack();
+    const listener = (id: string, sslPolicy: string) => new elbv2.CfnListener(stack, id, { loadBalancerArn: 'arn', port: 443, protocol: 'HTTPS', sslPolicy, defaultActions: [] });
+    listener('Branch', Fn.conditionIf('Modern', 'ELBSecurityPolicy-TLS13-1-2-2021-06', 'ELBSecurityPolicy-2016-08').toString());
+    listener('Allowed', new CfnParameter(stack, 'Policy', { default: 'ELBSecurityPolicy-TLS13-1-2-2021-06', allowedValues: ['ELBSecurityPolicy-TLS13-1-2-2021-06', 'ELBSecurityPolicy-TLS13-1-0-2021-06'] }).valueAsString);
+    listener('Unknown', new CfnParameter(stack, 'Any').valueAsString);
+    listener('ByDefault', new CfnParameter(stack, 'Modern', { default: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }).valueAsString);
+    expect(findingsOf(stack, 'ContainerPlatform-ELB2')).toEqual(['ContainerPlatform-ELB2 Test/Allowed', 'ContainerPlatform-ELB2 Test/Branch', 'ContainerPlatform-ELB2 Test/Unknown']);
+  });
+
+  test('ELB3 flags an HTTP listener that forwards in one branch, and judges a protocol from a parameter default', () => {
+    const stack = newStack();
+    const redirect = { type: 'redirect', redirectConfig: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } };
+    new elbv2.CfnListener(stack, 'Branch', { loadBalancerArn: 'arn', port: 80, protocol: 'HTTP', defaultActions: Fn.conditionIf('Redirect', [redirect], [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }]) as any });
+    new elbv2.CfnListener(stack, 'Param', { loadBalancerArn: 'arn', port: 80, protocol: new CfnParameter(stack, 'Protocol', { default: 'HTTP' }).valueAsString, defaultActions: [{ type: 'forward', targetGroupArn: 'tg' }] });
+    new elbv2.CfnListener(stack, 'Safe', { loadBalancerArn: 'arn', port: 80, protocol: 'HTTP', defaultActions: [redirect] });
+    expect(findingsOf(stack, 'ContainerPlatform-ELB3')).toEqual(['ContainerPlatform-ELB3 Test/Branch', 'ContainerPlatform-ELB3 Test/Param']);
   });
 });

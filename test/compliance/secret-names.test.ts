@@ -1,0 +1,37 @@
+import { credentialInValue, isSecretName } from '../../lib/compliance/secret-names';
+
+describe('isSecretName', () => {
+  test.each([
+    'DB_PASSWORD', 'dbPassword', 'MYSQL_PWD', 'PASSWD', 'GPG_PASSPHRASE', 'CLIENT_SECRET', 'APP_SECRETS', 'GITHUB_TOKEN', 'TOKEN',
+    'AWS_CREDENTIALS', 'DOCKER_CREDS', 'API_KEY', 'APIKEY', 'StripeApiKey', 'PRIVATE_KEY', 'AWS_SECRET_ACCESS_KEY', 'SIGNING_KEY',
+    'APP_KEY', 'NEW_RELIC_LICENSE_KEY', 'BASIC_AUTH', 'REDIS_AUTH', 'DB_PASSWORD2',
+  ])('%s names a credential', (name) => {
+    expect(isSecretName(name)).toBe(true);
+  });
+
+  test.each([
+    'PWD', 'OLDPWD', 'LOG_LEVEL', 'TOKEN_URL', 'TOKEN_ENDPOINT', 'DB_SECRET_ARN', 'DB_SECRET_NAME', 'DB_PASSWORD_FILE', 'AWS_ACCESS_KEY_ID',
+    'TOKEN_TTL', 'JWT_ISSUER', 'MAX_TOKENS', 'ALLOW_EMPTY_PASSWORD', 'MIN_PASSWORD_LENGTH', 'TOKENIZER_MODEL', 'PASSWORDLESS_LOGIN',
+    'SECRETS_MANAGER_ENDPOINT', 'USE_SECRETS_MANAGER', 'AUTH_ENABLED', 'AUTH', 'OAUTH_ISSUER', 'POSTGRES_HOST_AUTH_METHOD', 'CACHE_KEY',
+    'PARTITION_KEY', 'KMS_KEY', 'SENTRY_DSN', 'DATABASE_URL', 'CONNECTION_STRING',
+  ])('%s does not', (name) => {
+    expect(isSecretName(name)).toBe(false);
+  });
+});
+
+describe('credentialInValue', () => {
+  test.each([
+    'postgres://app:s3cret@db:5432/app', 'redis://:s3cret@cache:6379', 'https://user:pa:ss@example.com/x',
+    'Server=db;User Id=app;Password=s3cret;', 'host=db password=s3cret', '{{resolve:secretsmanager:db:SecretString:password}}',
+    '{{resolve:ssm-secure:/db/password:1}}',
+  ])('finds a credential in %s', (value) => {
+    expect(credentialInValue(value)).toBe(true);
+  });
+
+  test.each([
+    'https://example.com/x', 'postgres://app@db:5432/app', 'postgres://app:${DB_PASSWORD}@db/app', 'postgres://app:$DB_PASSWORD@db/app',
+    'mailto:someone@example.com', '{{resolve:ssm:/app/log-level}}', 'password_policy=strict',
+  ])('finds none in %s', (value) => {
+    expect(credentialInValue(value)).toBe(false);
+  });
+});
