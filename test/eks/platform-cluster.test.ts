@@ -103,11 +103,11 @@ describe('PlatformCluster, default configuration with a node group and a Fargate
     template.resourceCountIs('AWS::EKS::Addon', 4);
   });
 
-  test('gives the node group a launch template requiring IMDSv2 (hop limit 2) with an encrypted 50 GiB gp3 disk', () => {
+  test('gives the node group a launch template requiring IMDSv2 with hop limit 1 (pods cannot reach the node role) and an encrypted 50 GiB gp3 disk', () => {
     const lt = platform.launchTemplates[0];
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({
-        MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+        MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 50, VolumeType: 'gp3', DeleteOnTermination: true } }],
       }),
     });
@@ -201,6 +201,11 @@ describe('PlatformCluster, choices', () => {
     const template = Template.fromStack(stack);
     const id = (c: any) => stack.getLogicalId((c.node.defaultChild ?? c) as any);
     expect(dependsOn(template, id(waiter))).toEqual(expect.arrayContaining([platform.podIdentityAgent, platform.vpcCni, platform.kubeProxy, platform.coreDns, late].map(id)));
+  });
+
+  test('keeps imdsHopLimit: 2 as an explicit choice', () => {
+    const { template } = build({ kubectl: false, nodegroups: [{ id: 'N', imdsHopLimit: 2 }] });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ MetadataOptions: Match.objectLike({ HttpPutResponseHopLimit: 2 }) }) });
   });
 
   test('makes CoreDNS wait for compute added after the constructor', () => {

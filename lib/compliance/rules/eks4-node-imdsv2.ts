@@ -7,7 +7,7 @@ export const EKS4_NODE_IMDSV2: PlatformRule = {
   id: 'EKS4',
   statement: 'The EKS managed node group uses a launch template of the same stack whose `MetadataOptions.HttpTokens` is `required`; a node group without a launch template is non-compliant, one whose template is outside the stack is not judged.',
   info: 'The EKS node group does not require IMDSv2 on its instances.',
-  explanation: 'With IMDSv1 a server-side request forgery in any pod can read the node role\'s credentials. Give the node group a launch template with httpTokens: required (PlatformCluster node groups have one). A hop limit of 1 also keeps pods off the node role (PlatformCluster: imdsHopLimit: 1); its default of 2, the EKS default, keeps add-ons that read instance metadata from pods working.',
+  explanation: 'With IMDSv1 a server-side request forgery in any pod can read the node role\'s credentials. Give the node group a launch template with httpTokens: required (PlatformCluster node groups have one). A hop limit of 1 also keeps pods off the node role (the PlatformCluster default; imdsHopLimit: 2, the EKS default, lets pods reach instance metadata).',
   level: NagMessageLevel.ERROR,
   check: (node: CfnResource): NagRuleResult => {
     if (!appliesTo(node, 'AWS::EKS::Nodegroup')) {

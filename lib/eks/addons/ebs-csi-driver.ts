@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -167,6 +167,19 @@ export class EbsCsiDriver implements IClusterAddon {
       addonName: this.name,
       addonVersion: version,
       associations: [{ serviceAccount: EBS_CSI_CONTROLLER_SA, role }],
+      // Node groups default to IMDS hop limit 1, so neither pod (neither runs on the host network) can
+      // reach instance metadata; both get what they would read from it. Keys from the driver's chart
+      // values.schema.json (aws-ebs-csi-driver chart 2.64.0), which the EKS add-on's configuration schema
+      // mirrors (same description, same additionalProperties: false), and docs/install.md "Metadata":
+      configurationValues: {
+        // The controller skips instance metadata when it is given the region (AWS_REGION).
+        controller: { region: Stack.of(scope).region },
+        // The node pod reads instance id, type, region and zone from its Node object (providerID and
+        // topology labels, which EKS sets) instead of trying IMDS first and timing out. The driver then
+        // counts only the root volume as attached when it reports the attach limit (docs/install.md):
+        // exact for AL2023, one slot high on Bottlerocket (OS and data volumes).
+        node: { metadataSources: 'kubernetes' },
+      },
     });
 
     const parameters: Record<string, string> = {

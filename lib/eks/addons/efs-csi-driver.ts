@@ -219,6 +219,11 @@ export class EfsCsiDriver implements IClusterAddon {
     Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy]',
       'AmazonEFSCSIDriverPolicy is the policy AWS maintains for the EFS CSI driver and changes with it; a copy would drift from the driver version. It limits access point deletion to access points the driver tagged.');
     this._role = role;
+    // No configuration values for IMDS hop limit 1 (the node group default): the node DaemonSet runs on
+    // the host network (hostNetwork: true, fixed in templates/node-daemonset.yaml of aws-efs-csi-driver
+    // chart 4.4.1), where instance metadata stays reachable; the controller, when IMDS does not answer,
+    // reads region, zone and instance id from its Node object (pkg/cloud/metadata.go and k8s_metadata.go,
+    // driver v3.4.1; its ClusterRole may get nodes), and the chart has no region value to set instead.
     const addon = managedAddon(scope, 'Addon', cluster, {
       addonName: this.name,
       addonVersion: version!,

@@ -30,6 +30,11 @@ describe('EbsCsiDriver with defaults', () => {
     expect(dependsOn(template, logicalId(cluster.nodegroups[0]))).toContain(logicalId(cluster.podIdentityAgent));
   });
 
+  test('gives the controller the region and the node pods their metadata from the Kubernetes API, as nodes default to IMDS hop limit 1', () => {
+    const config = template.toJSON().Resources[logicalId(ebs.addon!)].Properties.ConfigurationValues;
+    expect(config).toEqual({ 'Fn::Join': ['', ['{"controller":{"region":"', { Ref: 'AWS::Region' }, '"},"node":{"metadataSources":"kubernetes"}}']] });
+  });
+
   test('creates a default gp3 StorageClass: encrypted, WaitForFirstConsumer, expandable, volumes retained', () => {
     const [storageClass] = manifestObjects(template, customResourceId(ebs.storageClass!));
     expect(storageClass).toEqual({
