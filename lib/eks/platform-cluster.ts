@@ -293,6 +293,7 @@ export class PlatformCluster extends Construct {
     });
     const cfnCluster = this.cluster.node.defaultChild as eks.CfnCluster;
     cfnCluster.upgradePolicy = { supportType: props.supportType ?? ClusterSupportType.STANDARD };
+    // The group must exist before the control plane first logs, or EKS creates its own (see above).
     cfnCluster.node.addDependency(this.logGroup);
     Compliance.acknowledge(cfnCluster, 'CloudFormation-Validate::W9009',
       'aws-eks-v2 renders EncryptionConfig Resources: [secrets], the one value EKS documents for envelope encryption; the schema marks the property deprecated, not unsupported');

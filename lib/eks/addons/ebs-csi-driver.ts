@@ -213,6 +213,7 @@ export class EbsCsiDriver implements IClusterAddon {
         allowVolumeExpansion: true,
       }],
     });
+    // Claims ordered after the class are deleted while the driver runs, so a Delete reclaim policy can remove their volumes.
     storageClass.node.addDependency(this._addon);
     this._storageClass = storageClass;
   }

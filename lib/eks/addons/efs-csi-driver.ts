@@ -229,6 +229,7 @@ export class EfsCsiDriver implements IClusterAddon {
       addonVersion: version!,
       associations: EFS_CSI_SERVICE_ACCOUNTS.map((serviceAccount) => ({ serviceAccount, role })),
     });
+    // Mounts need a mount target in the pod's zone: the StorageClass, and claims ordered after it, come after them.
     addon.node.addDependency(fileSystem.mountTargetsAvailable);
     this._addon = addon;
 
@@ -253,6 +254,7 @@ export class EfsCsiDriver implements IClusterAddon {
         volumeBindingMode: 'Immediate',
       }],
     });
+    // Claims ordered after the class are deleted while the driver runs, so a Delete reclaim policy can remove their access points.
     storageClass.node.addDependency(addon);
     this._storageClass = storageClass;
   }
@@ -319,6 +321,7 @@ export class EfsCsiDriver implements IClusterAddon {
         },
       ],
     });
+    // Pods can mount the volume only once a mount target exists in their zone.
     manifest.node.addDependency(this._fileSystem.mountTargetsAvailable);
     return { accessPoint, manifest };
   }
