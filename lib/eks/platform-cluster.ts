@@ -1,5 +1,5 @@
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
-import { Annotations, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -389,7 +389,9 @@ export class PlatformCluster extends Construct {
       forceUpdate: options.forceUpdate ?? false,
       enableNodeAutoRepair: options.nodeAutoRepair ?? true,
     });
-    // Each prerequisite directly (not through one another), so they are created in parallel: a node
+    // Each prerequisite directly (not through one another), so they are created in parallel, as
+    // terraform-aws-eks creates its before_compute add-ons (vpc-cni with its Pod Identity association
+    // beside eks-pod-identity-agent) before node groups: a node
     // becomes Ready, and EKS reports the group created, only once they exist (see addNodePrerequisite);
     // on delete they outlive the nodes.
     for (const prerequisite of this.nodePrerequisites) {
@@ -507,9 +509,14 @@ export class PlatformCluster extends Construct {
   /**
    * Records an EKS managed add-on of this cluster, so that every construct given to
    * `waitForManagedAddons`, before or after, waits for it. The library's add-ons record themselves;
-   * call it for an `eks.Addon` or `eks.CfnAddon` you create on this cluster yourself.
+   * call it for an `eks.Addon` or `eks.CfnAddon` you create on this cluster yourself, in the cluster's
+   * stack (the waiters, such as the load balancer controller's release, live there: an add-on in a
+   * stack that depends on it would make the stacks depend on each other).
    */
   public registerManagedAddon(addon: IConstruct): void {
+    if (Stack.of(addon) !== Stack.of(this)) {
+      throw new Error(`addon: a managed add-on registered with ${this.node.path} must be in its stack ${Stack.of(this).stackName}, got ${addon.node.path} in stack ${Stack.of(addon).stackName}; create the add-on in the cluster's stack`);
+    }
     this.managedAddonResources.push(addon);
     // The waiter's webhooks must not be registered while the add-on creates its Services (see waitForManagedAddons).
     for (const waiter of this.managedAddonWaiters) {
