@@ -389,11 +389,10 @@ export class PlatformCluster extends Construct {
       forceUpdate: options.forceUpdate ?? false,
       enableNodeAutoRepair: options.nodeAutoRepair ?? true,
     });
-    // Each prerequisite directly (not through one another), so they are created in parallel, as
-    // terraform-aws-eks creates its before_compute add-ons (vpc-cni with its Pod Identity association
-    // beside eks-pod-identity-agent) before node groups: a node
-    // becomes Ready, and EKS reports the group created, only once they exist (see addNodePrerequisite);
-    // on delete they outlive the nodes.
+    // A node becomes Ready, and EKS reports the group created, only once they exist (see
+    // addNodePrerequisite); on delete they outlive the nodes. Each directly, not through one another, so
+    // they are created in parallel, as terraform-aws-eks creates its before_compute add-ons (vpc-cni with
+    // its Pod Identity association beside eks-pod-identity-agent) before node groups.
     for (const prerequisite of this.nodePrerequisites) {
       nodegroup.node.addDependency(prerequisite);
     }

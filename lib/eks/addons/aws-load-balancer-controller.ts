@@ -255,8 +255,8 @@ export class AwsLoadBalancerController implements IClusterAddon {
     if (binding) {
       chart.node.addDependency(binding);
     }
-    // The pods need somewhere to run (Fargate profiles are also covered by aws-eks-v2, whose kubectl
-    // barrier waits for every profile); on delete the controller outlives nothing it runs on.
+    // The pods need somewhere to run, and on delete the controller goes before the compute it runs on
+    // (Fargate profiles are also covered by aws-eks-v2, whose kubectl barrier waits for every profile).
     cluster.waitForCompute(chart);
     // Chart 3.5.0's mutating webhook mservice.elbv2.k8s.aws (templates/webhook.yaml) matches every Service
     // CREATE with failurePolicy Fail (values.yaml serviceMutatorWebhookConfig) and no namespace selector,
