@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -176,9 +176,16 @@ export class EbsCsiDriver implements IClusterAddon {
         controller: { region: Stack.of(scope).region },
         // The node pod reads instance id, type, region and zone from its Node object (providerID and
         // topology labels, which EKS sets) instead of trying IMDS first and timing out. The driver then
-        // counts only the root volume as attached when it reports the attach limit (docs/install.md):
-        // exact for AL2023, one slot high on Bottlerocket (OS and data volumes).
-        node: { metadataSources: 'kubernetes' },
+        // counts only the root volume as attached when it reports the attach limit (docs/install.md;
+        // pkg/driver/node.go reserves block device mappings + 1, and the Kubernetes source reports 0
+        // mappings): right for AL2023, one slot high for Bottlerocket's OS and data volumes, so with a
+        // Bottlerocket node group (known at synth, including ones added later) two slots are reserved.
+        node: Lazy.any({
+          produce: () => ({
+            metadataSources: 'kubernetes',
+            ...(hasBottlerocketNodes(cluster) ? { reservedVolumeAttachments: BOTTLEROCKET_RESERVED_ATTACHMENTS } : {}),
+          }),
+        }),
       },
     });
 
@@ -217,4 +224,12 @@ export class EbsCsiDriver implements IClusterAddon {
     storageClass.node.addDependency(this._addon);
     this._storageClass = storageClass;
   }
+}
+
+/** Bottlerocket nodes boot with two EBS volumes (OS and data) that take attachment slots. */
+const BOTTLEROCKET_RESERVED_ATTACHMENTS = 2;
+
+/** Whether a node group of the cluster runs a Bottlerocket AMI (two EBS volumes per node). */
+function hasBottlerocketNodes(cluster: PlatformCluster): boolean {
+  return cluster.nodegroups.some((ng) => String((ng.node.defaultChild as eks.CfnNodegroup).amiType ?? '').startsWith('BOTTLEROCKET'));
 }
