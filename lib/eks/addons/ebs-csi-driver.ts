@@ -179,7 +179,8 @@ export class EbsCsiDriver implements IClusterAddon {
         // counts only the root volume as attached when it reports the attach limit (docs/install.md;
         // pkg/driver/node.go reserves block device mappings + 1, and the Kubernetes source reports 0
         // mappings): right for AL2023, one slot high for Bottlerocket's OS and data volumes, so with a
-        // Bottlerocket node group (known at synth, including ones added later) two slots are reserved.
+        // Bottlerocket node group (known at synth, including ones added later) two slots are reserved
+        // on every node (the setting is cluster-wide: AL2023 nodes then keep one slot unused).
         node: Lazy.any({
           produce: () => ({
             metadataSources: 'kubernetes',
