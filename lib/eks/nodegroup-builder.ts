@@ -13,8 +13,12 @@ export const DEFAULT_MAX_SIZE = 4;
 export const DEFAULT_DISK_SIZE_GIB = 50;
 /** One node at a time: the slowest, safest rolling update. */
 export const DEFAULT_MAX_UNAVAILABLE = 1;
-/** Hop limit 2 is what EKS sets on the launch templates it generates for managed node groups. */
-export const DEFAULT_IMDS_HOP_LIMIT = 2;
+/**
+ * Hop limit 1: IMDSv2 responses do not leave the host's network namespace, so pods (other than
+ * host-network ones) cannot read the node role's credentials. Every add-on of this library works
+ * without pod access to instance metadata (each add-on file says how); EKS's own default is 2.
+ */
+export const DEFAULT_IMDS_HOP_LIMIT = 1;
 /** Current-generation general-purpose types; Intel for x86_64, Graviton for ARM. */
 const DEFAULT_X86_INSTANCE = ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE);
 const DEFAULT_ARM_INSTANCE = ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE);

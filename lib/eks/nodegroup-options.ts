@@ -100,10 +100,14 @@ export interface PlatformNodegroupOptions {
 
   /**
    * The IMDS response hop limit of the launch template (IMDSv2 is always required).
-   * 2 lets pods that do not use the host network reach instance metadata (the AWS Load Balancer
-   * Controller, CloudWatch agent and EBS CSI node read region and instance data from it); 1 keeps
-   * them away from it entirely, which is safe once every pod gets credentials through Pod Identity.
-   * @default 2 (the EKS default for managed node groups)
+   * 1 keeps pods that do not use the host network away from instance metadata, and so from the node
+   * role's credentials; pods get AWS credentials through Pod Identity instead. The library's add-ons
+   * work with 1: those that read instance metadata run on the host network (VPC CNI, Pod Identity
+   * agent, CloudWatch agent, Fluent Bit, EFS CSI node) or are given what they would read (the load
+   * balancer controller's region and VPC id, the EBS CSI controller's region, the EBS CSI node's
+   * metadata from the Kubernetes API). 2 (EKS's own default) lets every pod reach instance metadata and
+   * the node role's credentials: choose it only for workloads that need instance metadata from a pod.
+   * @default 1
    */
   readonly imdsHopLimit?: number;
 

@@ -1,5 +1,5 @@
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
-import { Annotations, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -212,7 +212,7 @@ export class PlatformCluster extends Construct {
   public readonly logKey?: kms.Key;
   /** False when `kubectl: false`: no kubectl handler, so no Helm charts and no manifests. */
   public readonly kubectlEnabled: boolean;
-  /** The eks-pod-identity-agent add-on; add-ons that use Pod Identity depend on it. */
+  /** The eks-pod-identity-agent add-on; every node group waits for it (aws-node gets its credentials through it). */
   public readonly podIdentityAgent: eks.Addon;
   /** The vpc-cni add-on. */
   public readonly vpcCni: eks.Addon;
@@ -228,6 +228,8 @@ export class PlatformCluster extends Construct {
   private readonly privateSubnets: ec2.ISubnet[];
   private readonly nodePrerequisites: IConstruct[] = [];
   private readonly computeWaiters: IConstruct[] = [];
+  private readonly managedAddonResources: IConstruct[] = [];
+  private readonly managedAddonWaiters: IConstruct[] = [];
   private readonly nodegroupNames = new Set<string>();
   private readonly profileNames = new Set<string>();
 
@@ -291,6 +293,7 @@ export class PlatformCluster extends Construct {
     });
     const cfnCluster = this.cluster.node.defaultChild as eks.CfnCluster;
     cfnCluster.upgradePolicy = { supportType: props.supportType ?? ClusterSupportType.STANDARD };
+    // The group must exist before the control plane first logs, or EKS creates its own (see above).
     cfnCluster.node.addDependency(this.logGroup);
     Compliance.acknowledge(cfnCluster, 'CloudFormation-Validate::W9009',
       'aws-eks-v2 renders EncryptionConfig Resources: [secrets], the one value EKS documents for envelope encryption; the schema marks the property deprecated, not unsupported');
@@ -314,6 +317,9 @@ export class PlatformCluster extends Construct {
     // aws-eks-v2 creates its own agent add-on on first use of Cluster.eksPodIdentityAgent (for
     // Pod Identity service accounts); pointing it at ours keeps one agent per cluster.
     (this.cluster as any)._eksPodIdentityAgent = this.podIdentityAgent;
+    // aws-node (vpc-cni) has no permissions but those of its Pod Identity role, served by the agent on
+    // the node: without the agent a node's CNI never starts and the node never becomes Ready.
+    this.addNodePrerequisite(this.podIdentityAgent);
     const vpcCni = core.vpcCni ?? new VpcCniAddon();
     this.addAddon(vpcCni);
     this.vpcCni = vpcCni.addon;
@@ -383,10 +389,14 @@ export class PlatformCluster extends Construct {
       forceUpdate: options.forceUpdate ?? false,
       enableNodeAutoRepair: options.nodeAutoRepair ?? true,
     });
-    // A node joins Ready only once its CNI and kube-proxy exist; on delete the add-ons outlive the nodes.
+    // A node becomes Ready, and EKS reports the group created, only once they exist (see
+    // addNodePrerequisite); on delete they outlive the nodes. Each directly, not through one another, so
+    // they are created in parallel, as terraform-aws-eks creates its before_compute add-ons (vpc-cni with
+    // its Pod Identity association beside eks-pod-identity-agent) before node groups.
     for (const prerequisite of this.nodePrerequisites) {
       nodegroup.node.addDependency(prerequisite);
     }
+    // A waiter's pods need nodes to run on before it reports success (see waitForCompute).
     for (const waiter of this.computeWaiters) {
       waiter.node.addDependency(nodegroup);
     }
@@ -416,6 +426,7 @@ export class PlatformCluster extends Construct {
       Compliance.acknowledge(profile.podExecutionRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy]',
         'AWS maintains AmazonEKSFargatePodExecutionRolePolicy for Fargate image pulls; it allows only ECR reads, which have no narrower resource scope for pulls from any repository. Pass podExecutionRole to use your own');
     }
+    // A waiter's pods may be selected by this profile and need it before they can run (see waitForCompute).
     for (const waiter of this.computeWaiters) {
       waiter.node.addDependency(profile);
     }
@@ -460,19 +471,55 @@ export class PlatformCluster extends Construct {
    */
   public waitForCompute(construct: IConstruct): void {
     this.computeWaiters.push(construct);
+    // The construct's pods need somewhere to run; on delete it goes before the compute.
     for (const compute of [...this.nodegroups, ...this.fargateProfiles]) {
       construct.node.addDependency(compute);
     }
   }
 
   /**
-   * Makes every node group, including those added later, wait for a construct: for add-ons a node
-   * needs before it can become Ready (the CNI, kube-proxy).
+   * Makes every node group, including those added later, wait for a construct: for what a node needs
+   * before it can become Ready (vpc-cni; the Pod Identity agent, which serves vpc-cni's credentials;
+   * kube-proxy, without which vpc-cni cannot reach the API server through the `kubernetes` Service).
+   * Node groups depend on each prerequisite directly, so the prerequisites need no order among themselves.
    */
   public addNodePrerequisite(construct: IConstruct): void {
     this.nodePrerequisites.push(construct);
+    // A node needs it to become Ready (see above).
     for (const nodegroup of this.nodegroups) {
       nodegroup.node.addDependency(construct);
+    }
+  }
+
+  /**
+   * Makes a construct wait for every EKS managed add-on of the cluster, including those installed later:
+   * for a component whose admission webhooks refuse objects that add-ons create at install (Services)
+   * until its own pods are ready, such as the AWS Load Balancer Controller. Do not pass a construct that
+   * a managed add-on depends on: that would be a dependency cycle.
+   */
+  public waitForManagedAddons(construct: IConstruct): void {
+    this.managedAddonWaiters.push(construct);
+    // Installed side by side, the add-on's Services would race the waiter's webhooks (see above).
+    for (const addon of this.managedAddonResources) {
+      construct.node.addDependency(addon);
+    }
+  }
+
+  /**
+   * Records an EKS managed add-on of this cluster, so that every construct given to
+   * `waitForManagedAddons`, before or after, waits for it. The library's add-ons record themselves;
+   * call it for an `eks.Addon` or `eks.CfnAddon` you create on this cluster yourself, in the cluster's
+   * stack (the waiters, such as the load balancer controller's release, live there: an add-on in a
+   * stack that depends on it would make the stacks depend on each other).
+   */
+  public registerManagedAddon(addon: IConstruct): void {
+    if (Stack.of(addon) !== Stack.of(this)) {
+      throw new Error(`addon: a managed add-on registered with ${this.node.path} must be in its stack ${Stack.of(this).stackName}, got ${addon.node.path} in stack ${Stack.of(addon).stackName}; create the add-on in the cluster's stack`);
+    }
+    this.managedAddonResources.push(addon);
+    // The waiter's webhooks must not be registered while the add-on creates its Services (see waitForManagedAddons).
+    for (const waiter of this.managedAddonWaiters) {
+      waiter.node.addDependency(addon);
     }
   }
 

@@ -119,6 +119,13 @@ describe('PlatformCluster rejects bad input at synth', () => {
     expect(() => platform.addAddon({ name: 'probe', install: () => undefined })).toThrow(/^addons: 'probe' is already installed on Test\/Platform; install each add-on once$/);
   });
 
+  test('fails when a managed add-on registered for waitForManagedAddons is in another stack', () => {
+    const app = new App();
+    const platform = new PlatformCluster(new Stack(app, 'PlatformStack'), 'Platform', { kubectl: false });
+    const addon = new eks.CfnAddon(new Stack(app, 'AppStack'), 'Addon', { addonName: 'snapshot-controller', clusterName: platform.cluster.clusterName });
+    expect(() => platform.registerManagedAddon(addon)).toThrow(/^addon: a managed add-on registered with PlatformStack\/Platform must be in its stack PlatformStack, got AppStack\/Addon in stack AppStack; create the add-on in the cluster's stack$/);
+  });
+
   test('fails at synth when a Fargate-only cluster has no profile for CoreDNS', () => {
     const platform = cluster({ kubectl: false, fargateProfiles: [{ id: 'Apps', selectors: [{ namespace: 'apps' }] }] });
     expect(() => (platform.node.root as App).synth()).toThrow(/fargateProfiles: on a Fargate-only cluster CoreDNS runs on Fargate, got no profile selecting namespace kube-system/);

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AddonVersion, ClusterSupportType, CoreDnsAddon, KubeProxyAddon, NamespaceAccessLevel, PlatformCluster, PlatformClusterProps, PlatformVpc, PodIdentityAgentAddon, VpcCniAddon, VpcLayout } from '../../lib';
 import { IClusterAddon } from '../../lib/eks/addons/cluster-addon';
+import { dependsOn } from './addons/addon-test-cluster';
 import { complianceRuleIds, expectNoComplianceFindings, newStack } from '../helpers';
 
 function build(props: PlatformClusterProps = {}) {
@@ -102,11 +103,11 @@ describe('PlatformCluster, default configuration with a node group and a Fargate
     template.resourceCountIs('AWS::EKS::Addon', 4);
   });
 
-  test('gives the node group a launch template requiring IMDSv2 (hop limit 2) with an encrypted 50 GiB gp3 disk', () => {
+  test('gives the node group a launch template requiring IMDSv2 with hop limit 1 (pods cannot reach the node role) and an encrypted 50 GiB gp3 disk', () => {
     const lt = platform.launchTemplates[0];
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({
-        MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+        MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeSize: 50, VolumeType: 'gp3', DeleteOnTermination: true } }],
       }),
     });
@@ -136,9 +137,15 @@ describe('PlatformCluster, default configuration with a node group and a Fargate
     expect(policies).not.toContain('AmazonEKS_CNI_Policy');
   });
 
-  test('starts nodes only after the VPC CNI and kube-proxy exist', () => {
-    const deps = template.toJSON().Resources[id(platform.nodegroups[0])].DependsOn;
-    expect(deps).toEqual(expect.arrayContaining([id(platform.vpcCni), id(platform.kubeProxy)]));
+  test('starts nodes only after vpc-cni, the Pod Identity agent and kube-proxy exist', () => {
+    expect(dependsOn(template, id(platform.nodegroups[0]))).toEqual(expect.arrayContaining([id(platform.vpcCni), id(platform.podIdentityAgent), id(platform.kubeProxy)]));
+  });
+
+  test('creates vpc-cni, the Pod Identity agent and kube-proxy in parallel: none waits for another add-on', () => {
+    const addonIds = [platform.podIdentityAgent, platform.vpcCni, platform.kubeProxy, platform.coreDns].map(id);
+    for (const prerequisite of [platform.vpcCni, platform.podIdentityAgent, platform.kubeProxy]) {
+      expect(dependsOn(template, id(prerequisite)).filter((d) => addonIds.includes(d))).toEqual([]);
+    }
   });
 
   test('creates CoreDNS after all compute', () => {
@@ -173,6 +180,32 @@ describe('PlatformCluster, choices', () => {
     });
     const [a, b] = platform.fargateProfiles.map((p) => stack.getLogicalId(p.node.defaultChild as any));
     expect(template.toJSON().Resources[b].DependsOn).toContain(a);
+  });
+
+  test('makes a node group added after the constructor wait for vpc-cni, the Pod Identity agent and kube-proxy', () => {
+    const stack = newStack();
+    const platform = new PlatformCluster(stack, 'Platform', { kubectl: false });
+    const late = platform.addNodegroup('Late', {});
+    const id = (c: any) => stack.getLogicalId(c.node.defaultChild);
+    expect(dependsOn(Template.fromStack(stack), id(late))).toEqual(expect.arrayContaining([id(platform.vpcCni), id(platform.podIdentityAgent), id(platform.kubeProxy)]));
+  });
+
+  test('makes a construct given to waitForManagedAddons wait for every managed add-on, including one registered later', () => {
+    const stack = newStack();
+    const platform = new PlatformCluster(stack, 'Platform', { kubectl: false, nodegroups: [{ id: 'N' }] });
+    const waiter = new iam.Role(stack, 'Waiter', { assumedBy: new iam.AccountRootPrincipal() });
+    platform.waitForManagedAddons(waiter);
+    const late = new eks.CfnAddon(stack, 'Late', { addonName: 'snapshot-controller', clusterName: platform.cluster.clusterName });
+    platform.registerManagedAddon(late);
+    // Template.fromStack also fails on a dependency cycle ("Template is undeployable").
+    const template = Template.fromStack(stack);
+    const id = (c: any) => stack.getLogicalId((c.node.defaultChild ?? c) as any);
+    expect(dependsOn(template, id(waiter))).toEqual(expect.arrayContaining([platform.podIdentityAgent, platform.vpcCni, platform.kubeProxy, platform.coreDns, late].map(id)));
+  });
+
+  test('keeps imdsHopLimit: 2 as an explicit choice', () => {
+    const { template } = build({ kubectl: false, nodegroups: [{ id: 'N', imdsHopLimit: 2 }] });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ MetadataOptions: Match.objectLike({ HttpPutResponseHopLimit: 2 }) }) });
   });
 
   test('makes CoreDNS wait for compute added after the constructor', () => {

@@ -134,6 +134,8 @@ export function podIdentityRole(scope: Construct, id: string, description: strin
  * `managedAddon` below. Configuration values are rendered lazily, so that a value depending on the
  * cluster's final compute (CoreDNS on Fargate) sees node groups added later.
  * `OVERWRITE` makes EKS restore the add-on's managed fields when someone edited them with kubectl.
+ * The add-on is registered with the cluster, so that constructs waiting for every managed add-on
+ * (`PlatformCluster.waitForManagedAddons`) wait for it.
  */
 export function createManagedAddon(cluster: PlatformCluster, id: string, addonName: string, version: string | undefined, configuration: () => { [key: string]: any } | undefined): eks.Addon {
   const addon = new eks.Addon(cluster, id, { cluster: cluster.cluster, addonName, addonVersion: version });
@@ -145,12 +147,17 @@ export function createManagedAddon(cluster: PlatformCluster, id: string, addonNa
       return values === undefined || Object.keys(values).length === 0 ? undefined : Stack.of(cluster).toJsonString(values);
     },
   });
+  cluster.registerManagedAddon(addon);
   return addon;
 }
 
 /**
- * An EKS managed add-on with its Pod Identity associations, waiting for the Pod Identity agent
- * (associations do nothing without it) and for compute.
+ * An EKS managed add-on with its Pod Identity associations, waiting for compute, and registered with the
+ * cluster for `PlatformCluster.waitForManagedAddons`.
+ *
+ * No direct dependency on the Pod Identity agent: an association is an EKS API object that needs no
+ * agent to be created, and the pods that use it run on node groups, which wait for the agent
+ * (`addNodePrerequisite`) while this add-on waits for them.
  */
 export function managedAddon(scope: Construct, id: string, cluster: PlatformCluster, props: {
   addonName: string;
@@ -165,16 +172,17 @@ export function managedAddon(scope: Construct, id: string, cluster: PlatformClus
     // OVERWRITE takes over fields a previous self-managed install left behind, so a retry converges.
     resolveConflicts: 'OVERWRITE',
     podIdentityAssociations: props.associations?.map((a) => ({ serviceAccount: a.serviceAccount, roleArn: a.role.roleArn })),
-    configurationValues: props.configurationValues ? JSON.stringify(props.configurationValues) : undefined,
+    // toJsonString, not JSON.stringify: values may hold tokens (the stack's region).
+    configurationValues: props.configurationValues ? Stack.of(scope).toJsonString(props.configurationValues) : undefined,
   });
-  if (props.associations?.length) {
-    addon.node.addDependency(cluster.podIdentityAgent);
-    for (const a of props.associations) {
-      addon.node.addDependency(a.role);
-    }
+  // The role ARN reference orders the role itself; the construct dependency also covers policies attached
+  // to it afterwards (a DefaultPolicy), so the pods never start without their permissions.
+  for (const a of props.associations ?? []) {
+    addon.node.addDependency(a.role);
   }
   // Pods need somewhere to run for the add-on to become ACTIVE; on delete it goes before the nodes.
   cluster.waitForCompute(addon);
+  cluster.registerManagedAddon(addon);
   return addon;
 }
 

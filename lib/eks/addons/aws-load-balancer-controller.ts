@@ -81,9 +81,14 @@ export interface AwsLoadBalancerControllerProps {
  * IAM policy as a customer managed policy, credentials through Pod Identity (IRSA on a Fargate-only
  * cluster), and an IngressClass.
  *
- * Deletion: everything this add-on creates in Kubernetes depends on the chart, so CloudFormation
- * deletes it while the controller still runs; the chart depends on the node groups, Fargate profiles
- * and IAM, so the controller keeps running and keeps its permissions until then. Ingresses and
+ * Creation: the chart registers admission webhooks with `failurePolicy: Fail` that refuse every new
+ * Service and Ingress until the controller's pods are ready, so the chart waits for every EKS managed
+ * add-on of the cluster, including those installed later (their Services, such as CoreDNS's kube-dns,
+ * are created before the webhooks exist), and Services or Ingresses you create in the stack go through
+ * `addLoadBalancedResource` (they are created after the controller is ready).
+ *
+ * Deletion: the chart depends on the node groups, Fargate profiles and IAM, so the controller keeps
+ * running and keeps its permissions until everything that depends on it is gone. Ingresses and
  * LoadBalancer Services you create yourself must be deleted before the stack, or be created in the
  * stack with `addLoadBalancedResource`; otherwise their load balancers outlive the cluster.
  */
@@ -183,7 +188,10 @@ export class AwsLoadBalancerController implements IClusterAddon {
     this._policy = policy;
 
     const serviceAccountAnnotations: Record<string, string> = {};
-    let binding: IConstruct;
+    // What the pods' credentials come through and must exist before the pods: the Pod Identity association
+    // (EKS injects credentials only into pods created after it); with IRSA the role's trust policy
+    // already references the OIDC provider.
+    let binding: IConstruct | undefined;
     if (identityType === eks.IdentityType.POD_IDENTITY) {
       const role = podIdentityRole(scope, 'Role', `AWS Load Balancer Controller of ${cluster.node.path}, through EKS Pod Identity`, [policy]);
       const association = new eks.CfnPodIdentityAssociation(scope, 'PodIdentityAssociation', {
@@ -192,7 +200,6 @@ export class AwsLoadBalancerController implements IClusterAddon {
         serviceAccount: LB_CONTROLLER_NAME,
         roleArn: role.roleArn,
       });
-      association.node.addDependency(cluster.podIdentityAgent);
       this._role = role;
       binding = association;
     } else {
@@ -212,7 +219,6 @@ export class AwsLoadBalancerController implements IClusterAddon {
       });
       serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = role.roleArn;
       this._role = role;
-      binding = provider;
     }
 
     const values: Record<string, unknown> = {
@@ -240,9 +246,30 @@ export class AwsLoadBalancerController implements IClusterAddon {
       timeout: HELM_TIMEOUT,
       values,
     });
-    // Created after, and deleted before, the IAM the controller uses and the compute it runs on.
-    chart.node.addDependency(this._role, policy, binding);
+    // The pods start with their permissions and keep them until the release is gone (the role's reference
+    // to the policy orders the policy).
+    chart.node.addDependency(this._role);
+    // The pods get credentials only if the association exists when they are created.
+    if (binding) {
+      chart.node.addDependency(binding);
+    }
+    // The pods need somewhere to run, and on delete the controller goes before the compute it runs on
+    // (Fargate profiles are also covered by aws-eks-v2, whose kubectl barrier waits for every profile).
     cluster.waitForCompute(chart);
+    // Chart 3.5.0's mutating webhook mservice.elbv2.k8s.aws (templates/webhook.yaml) matches every Service
+    // CREATE with failurePolicy Fail (values.yaml serviceMutatorWebhookConfig) and no namespace selector,
+    // and the Service Endpoints it calls have no ready pod until the release is up: a managed add-on
+    // installed beside it (CoreDNS's kube-dns, metrics-server, amazon-cloudwatch-observability) would
+    // fail to create its Services. Failing open (failurePolicy Ignore) is no fix: a LoadBalancer Service
+    // created then would miss the controller's loadBalancerClass and get a Classic Load Balancer from
+    // EKS's cloud controller. So the release waits for every managed add-on, present and future; no
+    // cycle, because managed add-ons wait only for compute, which never waits for the release.
+    // The other webhooks do not race the library's installs: mpod (readiness gates; failurePolicy Ignore
+    // by default), quicid and alb-target-control select pods only in namespaces or pods labelled for
+    // them, which no add-on is; vingress matches Ingresses, which the stack creates only through
+    // addLoadBalancedResource, after the release; mtargetgroupbinding, vtargetgroupbinding and
+    // vingressclassparams match the chart's own CRDs, which do not exist before it.
+    cluster.waitForManagedAddons(chart);
     this._chart = chart;
 
     const className = this.props.ingressClassName ?? DEFAULT_INGRESS_CLASS;
@@ -260,20 +287,30 @@ export class AwsLoadBalancerController implements IClusterAddon {
         spec: { controller: ALB_INGRESS_CONTROLLER },
       }],
     });
-    this.addLoadBalancedResource(ingressClass);
+    // No dependency on the release: no webhook of the chart matches IngressClasses, and the class is a
+    // plain object the controller reads when it reconciles an Ingress. Ingresses that need it, and the
+    // controller's cleanup of their load balancers on delete, are ordered by addLoadBalancedResource.
     this._ingressClass = ingressClass;
   }
 
   /**
-   * Makes a construct that asks for load balancers (a KubernetesManifest or HelmChart with an Ingress or
-   * a Service of type LoadBalancer) depend on the controller, so CloudFormation deletes it while the
-   * controller still runs and can delete the load balancers. Call after `install`.
+   * Makes a construct that creates Services or Ingresses (a KubernetesManifest or HelmChart with an
+   * Ingress, a Service of type LoadBalancer, or any Service) depend on the controller and its
+   * IngressClass: it is created only once the controller's webhooks answer (until then they refuse every
+   * new Service and Ingress), and CloudFormation deletes it while the controller still runs and its
+   * IngressClass still exists, so the controller can delete the load balancers. Call after `install`.
    */
   public addLoadBalancedResource(resource: IConstruct): void {
-    if (!this._chart) {
+    if (!this._chart || !this._ingressClass) {
       throw new Error(`resource: ${resource.node.path} cannot depend on the ${this.name} add-on before it is installed; add the add-on to a PlatformCluster first`);
     }
+    // Created once the webhooks answer; deleted while the controller runs (see above).
     resource.node.addDependency(this._chart);
+    // An Ingress naming the class (or relying on it as the default, which is assigned at creation) is
+    // created after it and deleted before it: with the class gone, the vingress webhook refuses the
+    // finalizer removal and the Ingress never finishes deleting (kubernetes-sigs/aws-load-balancer-controller
+    // issue 4341, open; fix PR 4624 unmerged).
+    resource.node.addDependency(this._ingressClass);
   }
 
   private identityFor(cluster: PlatformCluster): eks.IdentityType {

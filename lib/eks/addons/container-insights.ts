@@ -121,6 +121,12 @@ export class ContainerInsights implements IClusterAddon {
       Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]',
         'CloudWatchAgentServerPolicy is the policy AWS maintains for the CloudWatch agent the add-on runs; the agent writes metrics and log groups whose names it derives at run time, so a narrower copy would break with agent updates.');
       this._role = role;
+      // No configuration values for IMDS hop limit 1 (the node group default): the CloudWatch agent and
+      // Fluent Bit, the parts that read instance metadata (instance id, type, zone for metric dimensions
+      // and the aws filter's imds_version v2), run on the host network, where it stays reachable:
+      // agent.hostNetwork defaults to true (values.yaml) and Fluent Bit's DaemonSet fixes hostNetwork: true
+      // (templates/linux/fluent-bit-daemonset.yaml), in aws-observability/helm-charts
+      // amazon-cloudwatch-observability 5.4.0 and 6.2.0, the releases around the pinned v6.1.0 build.
       this._addon = managedAddon(scope, 'Addon', cluster, {
         addonName: this.name,
         addonVersion: version!.version,

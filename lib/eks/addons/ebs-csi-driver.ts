@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -158,6 +158,27 @@ export class EbsCsiDriver implements IClusterAddon {
       addonName: this.name,
       addonVersion: version.version,
       associations: [{ serviceAccount: EBS_CSI_CONTROLLER_SA, role }],
+      // Node groups default to IMDS hop limit 1, so neither pod (neither runs on the host network) can
+      // reach instance metadata; both get what they would read from it. Keys from the driver's chart
+      // values.schema.json (aws-ebs-csi-driver chart 2.64.0), which the EKS add-on's configuration schema
+      // mirrors (same description, same additionalProperties: false), and docs/install.md "Metadata":
+      configurationValues: {
+        // The controller skips instance metadata when it is given the region (AWS_REGION).
+        controller: { region: Stack.of(scope).region },
+        // The node pod reads instance id, type, region and zone from its Node object (providerID and
+        // topology labels, which EKS sets) instead of trying IMDS first and timing out. The driver then
+        // counts only the root volume as attached when it reports the attach limit (docs/install.md;
+        // pkg/driver/node.go reserves block device mappings + 1, and the Kubernetes source reports 0
+        // mappings): right for AL2023, one slot high for Bottlerocket's OS and data volumes, so with a
+        // Bottlerocket node group (known at synth, including ones added later) two slots are reserved
+        // on every node (the setting is cluster-wide: AL2023 nodes then keep one slot unused).
+        node: Lazy.any({
+          produce: () => ({
+            metadataSources: 'kubernetes',
+            ...(hasBottlerocketNodes(cluster) ? { reservedVolumeAttachments: BOTTLEROCKET_RESERVED_ATTACHMENTS } : {}),
+          }),
+        }),
+      },
     });
     version.annotate(this._addon);
 
@@ -192,7 +213,16 @@ export class EbsCsiDriver implements IClusterAddon {
         allowVolumeExpansion: true,
       }],
     });
+    // Claims ordered after the class are deleted while the driver runs, so a Delete reclaim policy can remove their volumes.
     storageClass.node.addDependency(this._addon);
     this._storageClass = storageClass;
   }
+}
+
+/** Bottlerocket nodes boot with two EBS volumes (OS and data) that take attachment slots. */
+const BOTTLEROCKET_RESERVED_ATTACHMENTS = 2;
+
+/** Whether a node group of the cluster runs a Bottlerocket AMI (two EBS volumes per node). */
+function hasBottlerocketNodes(cluster: PlatformCluster): boolean {
+  return cluster.nodegroups.some((ng) => String((ng.node.defaultChild as eks.CfnNodegroup).amiType ?? '').startsWith('BOTTLEROCKET'));
 }

@@ -300,12 +300,18 @@ export class EfsCsiDriver implements IClusterAddon {
         Null: { [ACCESS_POINT_ARN_KEY]: 'false' },
       },
     }));
+    // No configuration values for IMDS hop limit 1 (the node group default): the node DaemonSet runs on
+    // the host network (hostNetwork: true, fixed in templates/node-daemonset.yaml of aws-efs-csi-driver
+    // chart 4.4.1), where instance metadata stays reachable; the controller, when IMDS does not answer,
+    // reads region, zone and instance id from its Node object (pkg/cloud/metadata.go and k8s_metadata.go,
+    // driver v3.4.1; its ClusterRole may get nodes), and the chart has no region value to set instead.
     const addon = managedAddon(scope, 'Addon', cluster, {
       addonName: this.name,
       addonVersion: version!.version,
       associations: [{ serviceAccount: CONTROLLER_SERVICE_ACCOUNT, role }, { serviceAccount: NODE_SERVICE_ACCOUNT, role: nodeRole }],
     });
     version!.annotate(addon);
+    // Mounts need a mount target in the pod's zone: the StorageClass, and claims ordered after it, come after them.
     addon.node.addDependency(fileSystem.mountTargetsAvailable);
     this._addon = addon;
 
@@ -330,6 +336,7 @@ export class EfsCsiDriver implements IClusterAddon {
         volumeBindingMode: 'Immediate',
       }],
     });
+    // Claims ordered after the class are deleted while the driver runs, so a Delete reclaim policy can remove their access points.
     storageClass.node.addDependency(addon);
     this._storageClass = storageClass;
   }
@@ -402,6 +409,7 @@ export class EfsCsiDriver implements IClusterAddon {
         },
       ],
     });
+    // Pods can mount the volume only once a mount target exists in their zone.
     manifest.node.addDependency(this._fileSystem.mountTargetsAvailable);
     return { accessPoint, manifest };
   }

@@ -6,7 +6,9 @@ import type { PlatformCluster } from '../platform-cluster';
 
 /**
  * The kube-proxy managed add-on: a DaemonSet that programs service routing on every node. Node groups
- * wait for it, so that a node is Ready with working service routing when EKS reports it.
+ * wait for it: aws-node (vpc-cni) reaches the API server through the `kubernetes` Service's cluster IP,
+ * which only works once kube-proxy has programmed the node, so without it the CNI does not start and
+ * the node never becomes Ready (maintainers' diagnosis in aws/amazon-vpc-cni-k8s issues 1078 and 1385).
  */
 export class KubeProxyAddon implements IClusterAddon {
   public readonly name = 'kube-proxy';

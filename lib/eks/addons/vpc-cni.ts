@@ -22,8 +22,10 @@ export interface VpcCniAddonProps extends CoreAddonProps {
 /**
  * The Amazon VPC CNI managed add-on: gives every pod a VPC address. Its permissions come from its own
  * role through Pod Identity rather than from the node role, so the nodes cannot manage network
- * interfaces themselves. Node groups wait for it (a node without a CNI never becomes Ready), and it
- * waits for the Pod Identity Agent that hands it credentials.
+ * interfaces themselves. Node groups wait for it (a node without a CNI never becomes Ready) and, in
+ * parallel, for the Pod Identity Agent that hands aws-node its credentials. The add-on itself does not
+ * wait for the agent: its Pod Identity association is an EKS API object, and aws-node pods start only
+ * on nodes, which come after both.
  */
 export class VpcCniAddon implements IClusterAddon {
   public readonly name = 'vpc-cni';
@@ -58,7 +60,6 @@ export class VpcCniAddon implements IClusterAddon {
     this._addon = createManagedAddon(cluster, 'VpcCniAddon', this.name, version.version, () => this.props.configurationValues);
     version.annotate(this._addon);
     (this._addon.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: SERVICE_ACCOUNT, roleArn: this._role.roleArn }];
-    this._addon.node.addDependency(cluster.podIdentityAgent);
     cluster.addNodePrerequisite(this._addon);
   }
 

@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsLoadBalancerController } from '../../../lib/eks/addons/aws-load-balancer-controller';
+import { ContainerInsights } from '../../../lib/eks/addons/container-insights';
+import { MetricsServer } from '../../../lib/eks/addons/metrics-server';
 import { PlatformCluster } from '../../../lib/eks/platform-cluster';
 import { expectNoComplianceFindings, newStack } from '../../helpers';
 import { clusterWith, Compute, customResourceId, dependsOn, helmValues, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
@@ -77,24 +79,38 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
     expect(helmValues(template, chartId).createIngressClassResource).toBe(false);
   });
 
-  test('orders deletion: the IngressClass goes before the controller, the controller before its IAM and compute', () => {
-    expect(dependsOn(template, customResourceId(lbc.ingressClass!))).toContain(chartId);
+  test('starts the controller after its role, its Pod Identity association and the compute it runs on, and stops it before them', () => {
     expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining([
       logicalId(lbc.role!),
-      logicalId(lbc.policy!),
       stack.getLogicalId(cluster.node.findChild('AwsLoadBalancerController').node.findChild('PodIdentityAssociation') as any),
       logicalId(cluster.nodegroups[0]),
       logicalId(cluster.fargateProfiles[0]),
     ]));
   });
 
-  test('makes a resource given to addLoadBalancedResource depend on the controller', () => {
+  test('creates the Pod Identity association without waiting for the agent (an API object; nodes wait for the agent)', () => {
+    const association = stack.getLogicalId(cluster.node.findChild('AwsLoadBalancerController').node.findChild('PodIdentityAssociation') as any);
+    expect(dependsOn(template, association)).not.toContain(logicalId(cluster.podIdentityAgent));
+  });
+
+  test('registers its webhooks only after every managed add-on of the cluster has created its Services', () => {
+    expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining(
+      [cluster.podIdentityAgent, cluster.vpcCni, cluster.kubeProxy, cluster.coreDns].map(logicalId),
+    ));
+  });
+
+  test('creates the IngressClass without waiting for the Helm release, which registers no webhook for it', () => {
+    expect(dependsOn(template, customResourceId(lbc.ingressClass!))).not.toContain(chartId);
+  });
+
+  test('makes a resource given to addLoadBalancedResource wait for the controller and its IngressClass, and go before them', () => {
     const { stack: s, cluster: c } = clusterWith();
     const controller = new AwsLoadBalancerController();
     c.addAddon(controller);
     const ingress = c.cluster.addManifest('Web', { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' } });
     controller.addLoadBalancedResource(ingress);
-    expect(dependsOn(Template.fromStack(s), customResourceId(ingress))).toContain(customResourceId(controller.chart!));
+    const t = Template.fromStack(s);
+    expect(dependsOn(t, customResourceId(ingress))).toEqual(expect.arrayContaining([customResourceId(controller.chart!), customResourceId(controller.ingressClass!)]));
   });
 
   test('has no unacknowledged finding in the four packs', () => {
@@ -107,6 +123,26 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
 
   test('fails when a resource is added before install', () => {
     expect(() => new AwsLoadBalancerController().addLoadBalancedResource(cluster)).toThrow(/cannot depend on the aws-load-balancer-controller add-on before it is installed/);
+  });
+});
+
+describe('AwsLoadBalancerController and managed add-ons installed after it', () => {
+  const lbc = new AwsLoadBalancerController();
+  const insights = new ContainerInsights();
+  const metrics = new MetricsServer();
+  const { stack, cluster } = clusterWith({ addons: [lbc, insights] });
+  cluster.addAddon(metrics);
+  // Template.fromStack fails on a dependency cycle ("Template is undeployable"), so building it is the cycle check.
+  const template = Template.fromStack(stack);
+  const chartId = customResourceId(lbc.chart!);
+
+  test('makes the Helm release wait for add-ons installed after it, through props and addAddon', () => {
+    expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining([logicalId(insights.addon!), logicalId(metrics.addon!), logicalId(cluster.coreDns)]));
+  });
+
+  test('leaves those add-ons waiting for compute only, not for the release', () => {
+    expect(dependsOn(template, logicalId(metrics.addon!))).toEqual(expect.arrayContaining([logicalId(cluster.nodegroups[0])]));
+    expect(dependsOn(template, logicalId(metrics.addon!))).not.toContain(chartId);
   });
 });
 

@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EbsCsiDriver } from '../../../lib/eks/addons/ebs-csi-driver';
 import { ReclaimPolicy } from '../../../lib/eks/addons/reclaim-policy';
@@ -26,10 +27,14 @@ describe('EbsCsiDriver with defaults', () => {
     });
   });
 
-  test('waits for the Pod Identity agent and the cluster\'s compute', () => {
-    expect(dependsOn(template, logicalId(ebs.addon!))).toEqual(expect.arrayContaining([
-      logicalId(cluster.podIdentityAgent), logicalId(cluster.nodegroups[0]), logicalId(cluster.fargateProfiles[0]),
-    ]));
+  test('waits for the cluster\'s compute, whose nodes wait for the Pod Identity agent', () => {
+    expect(dependsOn(template, logicalId(ebs.addon!))).toEqual(expect.arrayContaining([logicalId(cluster.nodegroups[0]), logicalId(cluster.fargateProfiles[0])]));
+    expect(dependsOn(template, logicalId(cluster.nodegroups[0]))).toContain(logicalId(cluster.podIdentityAgent));
+  });
+
+  test('gives the controller the region and the node pods their metadata from the Kubernetes API, as nodes default to IMDS hop limit 1', () => {
+    const config = template.toJSON().Resources[logicalId(ebs.addon!)].Properties.ConfigurationValues;
+    expect(config).toEqual({ 'Fn::Join': ['', ['{"controller":{"region":"', { Ref: 'AWS::Region' }, '"},"node":{"metadataSources":"kubernetes"}}']] });
   });
 
   test('creates a default gp3 StorageClass: encrypted, WaitForFirstConsumer, expandable, volumes retained', () => {
@@ -91,6 +96,16 @@ describe('EbsCsiDriver with a key, provisioned performance and volumes deleted w
 
   test('has no unacknowledged finding in the four packs', () => {
     expectNoComplianceFindings(cluster.node.findChild('EbsCsiDriver'));
+  });
+});
+
+describe('EbsCsiDriver on a cluster with Bottlerocket nodes', () => {
+  test('reserves two attachment slots for the OS and data volumes, even for a node group added after install', () => {
+    const ebs = new EbsCsiDriver();
+    const { stack, cluster } = clusterWith({ addons: [ebs], compute: Compute.NODES_ONLY });
+    cluster.addNodegroup('Br', { amiType: eks.NodegroupAmiType.BOTTLEROCKET_X86_64 });
+    const config = Template.fromStack(stack).toJSON().Resources[logicalId(ebs.addon!)].Properties.ConfigurationValues;
+    expect(config['Fn::Join'][1]).toEqual(['{"controller":{"region":"', { Ref: 'AWS::Region' }, '"},"node":{"metadataSources":"kubernetes","reservedVolumeAttachments":2}}']);
   });
 });
 

@@ -26,8 +26,9 @@ describe('VpcCniAddon', () => {
     expect(platform.vpcCniRole).toBe(vpcCni.role);
   });
 
-  test('waits for the Pod Identity Agent that hands it credentials', () => {
-    expect(template.toJSON().Resources[id(vpcCni.addon)].DependsOn).toContain(id(platform.podIdentityAgent));
+  test('is created beside the Pod Identity agent, not after it; the nodes wait for both', () => {
+    expect(template.toJSON().Resources[id(vpcCni.addon)].DependsOn ?? []).not.toContain(id(platform.podIdentityAgent));
+    expect(template.toJSON().Resources[id(platform.nodegroups[0])].DependsOn).toEqual(expect.arrayContaining([id(vpcCni.addon), id(platform.podIdentityAgent)]));
   });
 
   test('uses a given role', () => {
