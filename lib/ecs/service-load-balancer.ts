@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
 import { FirewallType, ServiceFirewall } from './service-firewall';
+import { validateLoadBalancerSubnets, validateRouteConditions } from './validate-service-props';
 
 /** TLS 1.3 with TLS 1.2 fallback (the post-quantum variant under the project's feature flag). */
 const DEFAULT_SSL_POLICY = elbv2.SslPolicy.RECOMMENDED_TLS;
@@ -158,6 +159,7 @@ export class ServiceLoadBalancer extends Construct {
     }
     const cidrs = props.allowedClientCidrs ?? (internetFacing ? ['0.0.0.0/0'] : [props.vpc.vpcCidrBlock]);
     validateCidrs(cidrs);
+    validateLoadBalancerSubnets(props.vpc, internetFacing, props.vpcSubnets);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -261,6 +263,7 @@ export class ServiceLoadBalancer extends Construct {
         throw new Error(`hostHeaders: not a host name pattern, got '${host}'; e.g. 'api.example.com' or '*.example.com'`);
       }
     }
+    validateRouteConditions(options.pathPatterns, options.hostHeaders);
     const conditions: elbv2.ListenerCondition[] = [];
     if (options.hostHeaders && options.hostHeaders.length > 0) {
       conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
