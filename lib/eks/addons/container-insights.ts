@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
 import { LogEncryptionKey } from '../../compliance/log-encryption-key';
+import { validateLogRetention } from '../../compliance/log-retention';
 import type { PlatformCluster } from '../platform-cluster';
 import { assertNotInstalled, managedAddon, podIdentityRole, resolveAddonVersion, validateAddonVersion } from './addon-support';
 import type { IClusterAddon } from './cluster-addon';
@@ -88,6 +89,7 @@ export class ContainerInsights implements IClusterAddon {
 
   constructor(props: ContainerInsightsProps = {}) {
     validateAddonVersion('version', props.version);
+    validateLogRetention('fargateLogRetention', props.fargateLogRetention);
     this.props = props;
   }
 
