@@ -368,9 +368,10 @@ export class PlatformCluster extends Construct {
     this.warnOnPublicSubnets(id, subnets);
 
     const maxUnavailable = options.maxUnavailablePercentage === undefined ? (options.maxUnavailable ?? 1) : undefined;
-    // aws-cdk-lib compares maxUnavailable with maxSize without resolving tokens, so with a CfnParameter
-    // maxSize it is set on the CloudFormation resource below instead (resolveNodegroup checks literals).
-    const deferMaxUnavailable = maxUnavailable !== undefined && Token.isUnresolved(resolved.maxSize);
+    const maxUnavailablePercentage = options.maxUnavailablePercentage;
+    // aws-cdk-lib range-checks the update config and compares it with maxSize without resolving tokens, so
+    // with CfnParameter values it is set on the CloudFormation resource below (resolveNodegroup checks literals).
+    const deferUpdateConfig = [resolved.maxSize, maxUnavailable, maxUnavailablePercentage].some((n) => n !== undefined && Token.isUnresolved(n));
     const launchTemplate = nodeLaunchTemplate(this, `Nodegroup${id}LaunchTemplate`, resolved.amiType, options);
     const nodeRole = options.nodeRole ?? this.createNodeRole(id);
     const nodegroup = new eks.Nodegroup(this, `Nodegroup${id}`, {
@@ -387,13 +388,13 @@ export class PlatformCluster extends Construct {
       subnets,
       nodeRole,
       launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
-      maxUnavailable: deferMaxUnavailable ? undefined : maxUnavailable,
-      maxUnavailablePercentage: options.maxUnavailablePercentage,
+      maxUnavailable: deferUpdateConfig ? undefined : maxUnavailable,
+      maxUnavailablePercentage: deferUpdateConfig ? undefined : maxUnavailablePercentage,
       forceUpdate: options.forceUpdate ?? false,
       enableNodeAutoRepair: options.nodeAutoRepair ?? true,
     });
-    if (deferMaxUnavailable) {
-      (nodegroup.node.defaultChild as eks.CfnNodegroup).updateConfig = { maxUnavailable };
+    if (deferUpdateConfig) {
+      (nodegroup.node.defaultChild as eks.CfnNodegroup).updateConfig = { maxUnavailable, maxUnavailablePercentage };
     }
     // A node joins Ready only once its CNI and kube-proxy exist; on delete the add-ons outlive the nodes.
     for (const prerequisite of this.nodePrerequisites) {

@@ -222,6 +222,12 @@ export class PlatformVpc extends Construct {
 
     const workloadsHaveNoNat = layout === VpcLayout.PRIVATE_ONLY || (layout === VpcLayout.PUBLIC_AND_PRIVATE && natGateways === NatGateways.NONE);
     const endpoints = props.interfaceEndpoints ?? (workloadsHaveNoNat ? PlatformVpc.CONTAINER_ENDPOINTS : []);
+    const endpointNames = endpoints.map((e) => e.shortName);
+    const repeated = endpointNames.find((n, i) => endpointNames.indexOf(n) !== i);
+    if (repeated !== undefined) {
+      // Caught here: the second endpoint's construct id would clash, in an error that names no prop.
+      throw new Error(`interfaceEndpoints: each service may appear once, got ${repeated} twice; list each endpoint service once`);
+    }
     if (endpoints.length > 0) {
       // One group for all endpoints, admitting HTTPS from the VPC's literal range: cheaper to read than
       // sixteen groups, and cdk-nag can evaluate a literal CIDR where it cannot evaluate Fn::GetAtt.

@@ -222,18 +222,20 @@ describe('PlatformCluster rejects bad input at synth', () => {
 });
 
 describe('PlatformCluster with CloudFormation parameters', () => {
-  test('synthesizes a node group whose sizes come from parameters, skipping their order check with a warning', () => {
+  test('synthesizes node groups whose sizes and update limits come from parameters, skipping their order check with a warning', () => {
     const stack = newStack();
     const size = (name: string, value: number) => new CfnParameter(stack, name, { type: 'Number', default: value }).valueAsNumber;
     const platform = new PlatformCluster(stack, 'Platform', { kubectl: false });
     platform.addNodegroup('Workers', { minSize: size('MinNodes', 2), desiredSize: size('DesiredNodes', 3), maxSize: size('MaxNodes', 6) });
     platform.addNodegroup('Small', { minSize: size('SmallMin', 1) });
+    platform.addNodegroup('Rolling', { maxUnavailablePercentage: size('RollPercent', 25) });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EKS::Nodegroup', {
       ScalingConfig: { MinSize: { Ref: 'MinNodes' }, DesiredSize: { Ref: 'DesiredNodes' }, MaxSize: { Ref: 'MaxNodes' } },
       UpdateConfig: { MaxUnavailable: 1 },
     });
     template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: { Ref: 'SmallMin' }, DesiredSize: { Ref: 'SmallMin' }, MaxSize: 4 } });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 4 }, UpdateConfig: { MaxUnavailablePercentage: { Ref: 'RollPercent' } } });
     const warnings = Annotations.fromStack(stack);
     warnings.hasWarning('/Test/Platform', Match.stringLikeRegexp("minSize, maxSize and desiredSize: node group 'Workers' has sizes that are tokens"));
     warnings.hasWarning('/Test/Platform', Match.stringLikeRegexp("node group 'Small' .*maxSize defaults to 4: pass maxSize too"));

@@ -214,6 +214,11 @@ describe('PlatformVpc, bad input', () => {
     expect(() => build({ availabilityZones: ['us-east-1', 'us-east-1b'] })).toThrow(/availabilityZones: 'us-east-1' is not an availability zone name/);
   });
 
+  test('fails when an interface endpoint service is listed twice', () => {
+    expect(() => build({ interfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.ECR, ec2.InterfaceVpcEndpointAwsService.STS, ec2.InterfaceVpcEndpointAwsService.ECR] }))
+      .toThrow(/interfaceEndpoints: each service may appear once, got ecr.api twice/);
+  });
+
   test('fails when the flow log retention is a number CloudWatch Logs does not accept', () => {
     expect(() => build({ flowLogRetention: 366 as logs.RetentionDays })).toThrow(/flowLogRetention: CloudWatch Logs keeps logs for one of .* days \(or INFINITE\), got 366/);
   });
