@@ -281,9 +281,9 @@ export class ServiceLoadBalancer extends Construct {
   }
 
   private createAccessLogBucket(retention: Duration): s3.Bucket {
-    const days = retention.toDays();
-    if (!Token.isUnresolved(days) && days < 1) {
-      throw new Error(`accessLogRetention: keep access logs at least one day, got ${retention.toHumanString()}; e.g. Duration.days(365)`);
+    const days = retention.toDays({ integral: false });
+    if (!Token.isUnresolved(days) && (days < 1 || !Number.isInteger(days))) {
+      throw new Error(`accessLogRetention: S3 expires objects after a whole number of days, at least one, got ${retention.toHumanString()}; e.g. Duration.days(365)`);
     }
     const bucket = new s3.Bucket(this, 'AccessLogBucket', {
       // Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3.

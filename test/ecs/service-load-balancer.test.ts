@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -171,6 +171,16 @@ describe('ServiceLoadBalancer choices', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }], restrictDefaultSecurityGroup: false });
     expect(() => new ServiceLoadBalancer(stack, 'Lb', { vpc })).toThrow(/internetFacing: an internet-facing load balancer needs public subnets, got a VPC without any .*; set internetFacing: false/);
     expect(new ServiceLoadBalancer(stack, 'Internal', { vpc, internetFacing: false }).loadBalancer).toBeDefined();
+  });
+
+  test('fails when the access log retention is not a whole number of days', () => {
+    expect(() => build({ accessLogRetention: Duration.hours(36) })).toThrow(/accessLogRetention: S3 expires objects after a whole number of days, at least one, got 1 day 12 hours/);
+    expect(() => build({ accessLogRetention: Duration.hours(12) })).toThrow(/accessLogRetention: .*got 12 hours/);
+  });
+
+  test('keeps access logs for a retention given in hours that make whole days', () => {
+    const { stack } = build({ accessLogRetention: Duration.hours(48) });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 2 })] } });
   });
 
   test('fails when a certificate is combined with the HTTP-only choice', () => {
