@@ -17,6 +17,8 @@ const SECRET_NAME_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY
  */
 const MIN_INTERVAL_SECONDS = 7;
 const MAX_INTERVAL_SECONDS = 300;
+/** The container user: user, uid, user:group, uid:gid, user:gid or uid:group (ECS task definition parameters, "user"). */
+const CONTAINER_USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
 /** ECS service names: up to 255 letters (upper and lower case), numbers, underscores and hyphens (CreateService API reference). */
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 /**
@@ -186,6 +188,9 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
     throw new Error(`writablePaths: the root filesystem is already writable (readonlyRootFilesystem: false), got writablePaths ${writable.join(', ')}; drop writablePaths or keep the root filesystem read-only`);
   }
   const user = props.user;
+  if (user !== undefined && !Token.isUnresolved(user) && !CONTAINER_USER.test(user)) {
+    throw new Error(`user: ECS takes a user or uid, optionally with ':' and a group or gid, got '${user}'; e.g. '1000' or 'app:app'`);
+  }
   if (user !== undefined && !Token.isUnresolved(user) && /^(0|root)(:.*)?$/.test(user)) {
     Annotations.of(scope).addWarningV2('cdk-container-platform:rootUser', `user: the container runs as root, got '${user}'; a process that escapes the container is then root on the host (EC2) or in the task; use a non-root uid such as '1000'`);
   }
@@ -211,6 +216,9 @@ function validateCombinations(scope: Construct, props: LoadBalancedServiceProps,
     if (props.serviceConnect) {
       throw new Error(`serviceConnect and platformVersion: Service Connect needs Fargate platform version 1.4.0 or later, got ${fargate.platformVersion}; use ecs.FargatePlatformVersion.LATEST or VERSION1_4, or drop serviceConnect`);
     }
+  }
+  if (fargate?.spot && props.cluster !== undefined && !(props.cluster instanceof ecs.Cluster)) {
+    Annotations.of(scope).addWarningV2('cdk-container-platform:spotOnImportedCluster', `compute: Fargate Spot needs the FARGATE and FARGATE_SPOT capacity providers on the cluster, got an imported cluster (${props.cluster.node.path}) this service cannot change; make sure they are associated (ecs.Cluster.enableFargateCapacityProviders where the cluster is defined), or the service fails to create`);
   }
   const ec2Options = compute.ec2Options;
   if (ec2Options && !Token.isUnresolved(ec2Options.instanceType.toString()) && instanceSize(ec2Options.instanceType.toString()) === undefined) {

@@ -214,7 +214,7 @@ describe('LoadBalancedService accepts good inputs', () => {
     const schedule = appscaling.Schedule.cron({ hour: '7', minute: '0' });
     const svc = new LoadBalancedService(stack, 'Web', {
       image: IMAGE, vpc: plainVpc(stack),
-      serviceName: 'Orders_api-2',
+      serviceName: 'Orders_api-2', user: 'app.user:1000',
       healthCheckCodes: '200,202-204,300-300',
       healthCheckInterval: Duration.seconds(7),
       logRetention: logs.RetentionDays.TWO_WEEKS,
@@ -346,6 +346,17 @@ describe('LoadBalancedService validation', () => {
     const stack = newStack();
     const privateOnly = new PlatformVpc(stack, 'Net', { layout: VpcLayout.PRIVATE_ONLY });
     expect(() => new LoadBalancedService(stack, 'Web', { image: IMAGE, vpc: privateOnly.vpc })).toThrow(/internetFacing: an internet-facing load balancer needs public subnets, got a VPC without any/);
+  });
+  test('fails when the user is not an ECS user, uid, user:group or uid:gid', () => {
+    expect(attempt({ user: 'app user' })).toThrow(/user: ECS takes a user or uid, optionally with ':' and a group or gid, got 'app user'/);
+    expect(attempt({ user: '1000:' })).toThrow(/user: .*got '1000:'/);
+    expect(attempt({ user: '1000:1000:1' })).toThrow(/user: .*got '1000:1000:1'/);
+  });
+  test('warns when Fargate Spot runs on an imported cluster whose capacity providers it cannot set', () => {
+    const stack = newStack();
+    const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'platform', vpc: plainVpc(stack) });
+    const svc = new LoadBalancedService(stack, 'Web', { image: IMAGE, cluster, compute: ServiceCompute.fargate({ spot: true }) });
+    Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('compute: Fargate Spot needs the FARGATE and FARGATE_SPOT capacity providers on the cluster, got an imported cluster'));
   });
   test('warns when a non-root container is given a port below 1024', () => {
     const stack = newStack();
