@@ -9,8 +9,9 @@ const EXAMPLE_CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/
 
 /**
  * A public web service on Fargate (ARM64): HTTPS with an HTTP redirect, WAF with AWS managed rules,
- * access logs, KMS-encrypted container logs, a non-root read-only container, CPU/memory auto scaling,
- * rolling deployments with circuit-breaker rollback, and ECS Exec with encrypted, logged sessions.
+ * access logs, KMS-encrypted container logs, a non-root read-only container, CPU/memory auto scaling
+ * and rolling deployments with circuit-breaker rollback. (ECS Exec needs a writable root filesystem, so
+ * this read-only service leaves it off.)
  */
 export class EcsFargateWebStack extends Stack {
   public readonly web: LoadBalancedService;
@@ -33,7 +34,6 @@ export class EcsFargateWebStack extends Stack {
       healthCheckPath: '/',
       minTasks: 2,
       maxTasks: 6,
-      enableExecuteCommand: true,
     });
     if (!deletionProtection) {
       acknowledgeExampleTeardown(this.web.loadBalancer);

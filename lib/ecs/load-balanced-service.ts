@@ -21,7 +21,7 @@ import { ComputeType, ServiceCompute } from './service-compute';
 import { ServiceDeployment } from './service-deployment';
 import { ImageSource } from './service-image';
 import { ServiceLoadBalancer } from './service-load-balancer';
-import { validateServiceProps } from './validate-service-props';
+import { validateServicePlacement, validateServiceProps } from './validate-service-props';
 
 /** 8080: a non-root user cannot bind ports below 1024. */
 const DEFAULT_CONTAINER_PORT = 8080;
@@ -149,6 +149,7 @@ export class LoadBalancedService extends Construct {
       this.network = new PlatformVpc(this, 'Network');
       this.vpc = this.network.vpc;
     }
+    validateServicePlacement(props, compute, this.vpc);
     if (props.logEncryptionKey === undefined) {
       this.logKey = new LogEncryptionKey(this, 'LogKey', { description: `Encrypts the logs of ${this.node.path}` });
     }

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { checkTaskFitsInstance, isFargatePlatformBefore14 } from './validate-service-props';
 
 /** 0.25 vCPU: Fargate's smallest task, enough for a small web service. */
 const DEFAULT_FARGATE_CPU = 256;
@@ -191,6 +192,10 @@ export class ServiceCompute {
     if (spot && options.cpuArchitecture === ecs.CpuArchitecture.ARM64) {
       throw new Error('cpuArchitecture: Fargate Spot runs only X86_64 tasks, got ARM64 with spot: true; use ecs.CpuArchitecture.X86_64 or drop spot');
     }
+    const architecture = options.cpuArchitecture ?? (spot ? ecs.CpuArchitecture.X86_64 : ecs.CpuArchitecture.ARM64);
+    if (architecture === ecs.CpuArchitecture.ARM64 && options.platformVersion !== undefined && isFargatePlatformBefore14(options.platformVersion)) {
+      throw new Error(`cpuArchitecture and platformVersion: Fargate runs ARM64 tasks from platform version 1.4.0, got ARM64${options.cpuArchitecture === undefined ? ' (the default)' : ''} on ${options.platformVersion}; use ecs.FargatePlatformVersion.LATEST or VERSION1_4, or cpuArchitecture: ecs.CpuArchitecture.X86_64`);
+    }
     const onDemandBase = options.onDemandBase ?? DEFAULT_ON_DEMAND_BASE;
     checkWholeNumber('onDemandBase', onDemandBase, 0, 100000);
     const spotWeight = options.spotWeight ?? DEFAULT_SPOT_WEIGHT;
@@ -198,7 +203,7 @@ export class ServiceCompute {
     return new ServiceCompute(ComputeType.FARGATE, {
       cpu,
       memoryLimitMiB: memory,
-      cpuArchitecture: options.cpuArchitecture ?? (spot ? ecs.CpuArchitecture.X86_64 : ecs.CpuArchitecture.ARM64),
+      cpuArchitecture: architecture,
       spot,
       onDemandBase,
       spotWeight,
@@ -223,6 +228,7 @@ export class ServiceCompute {
     checkWholeNumber('cpu', cpu, 128, 196608);
     const memory = options.memoryLimitMiB ?? DEFAULT_EC2_TASK_MEMORY_MIB;
     checkWholeNumber('memoryLimitMiB', memory, 6, 1048576);
+    checkTaskFitsInstance(options.instanceType, cpu, memory);
     const daemon = options.daemon ?? false;
     if (daemon && options.placementStrategies !== undefined && options.placementStrategies.length > 0) {
       throw new Error(`placementStrategies: DAEMON scheduling puts one task on every instance, so placement strategies do not apply, got ${options.placementStrategies.length}; drop placementStrategies or daemon`);

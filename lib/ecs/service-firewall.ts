@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { validateLogRetention } from '../compliance/log-retention';
 
 /**
  * AWS managed rule groups every web service benefits from (AWS WAF Developer Guide, "Baseline rule groups"):
@@ -53,6 +54,7 @@ export class ServiceFirewall {
     if (new Set(groups).size !== groups.length) {
       throw new Error(`managedRuleGroups: each rule group may appear once, got ${groups.join(', ')}; list each group once`);
     }
+    validateLogRetention('logRetention', options.logRetention);
     const rate = options.rateLimitPerFiveMinutes;
     if (rate !== undefined && !Token.isUnresolved(rate) && (!Number.isInteger(rate) || rate < MIN_RATE_LIMIT)) {
       throw new Error(`rateLimitPerFiveMinutes: AWS WAF needs a whole number of at least ${MIN_RATE_LIMIT}, got ${rate}; e.g. 2000`);

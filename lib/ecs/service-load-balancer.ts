@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
 import { FirewallType, ServiceFirewall } from './service-firewall';
+import { validateLoadBalancerSubnets, validateRouteConditions } from './validate-service-props';
 
 /** TLS 1.3 with TLS 1.2 fallback (the post-quantum variant under the project's feature flag). */
 const DEFAULT_SSL_POLICY = elbv2.SslPolicy.RECOMMENDED_TLS;
@@ -158,6 +159,7 @@ export class ServiceLoadBalancer extends Construct {
     }
     const cidrs = props.allowedClientCidrs ?? (internetFacing ? ['0.0.0.0/0'] : [this.vpcRange(props.vpc)]);
     validateCidrs(cidrs);
+    validateLoadBalancerSubnets(props.vpc, internetFacing, props.vpcSubnets);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -262,6 +264,7 @@ export class ServiceLoadBalancer extends Construct {
         throw new Error(`hostHeaders: not a host name pattern, got '${host}'; e.g. 'api.example.com' or '*.example.com'`);
       }
     }
+    validateRouteConditions(options.pathPatterns, options.hostHeaders);
     const conditions: elbv2.ListenerCondition[] = [];
     if (options.hostHeaders && options.hostHeaders.length > 0) {
       conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
@@ -296,9 +299,9 @@ export class ServiceLoadBalancer extends Construct {
   }
 
   private createAccessLogBucket(retention: Duration): s3.Bucket {
-    const days = retention.toDays();
-    if (!Token.isUnresolved(days) && days < 1) {
-      throw new Error(`accessLogRetention: keep access logs at least one day, got ${retention.toHumanString()}; e.g. Duration.days(365)`);
+    const days = retention.toDays({ integral: false });
+    if (!Token.isUnresolved(days) && (days < 1 || !Number.isInteger(days))) {
+      throw new Error(`accessLogRetention: S3 expires objects after a whole number of days, at least one, got ${retention.toHumanString()}; e.g. Duration.days(365)`);
     }
     const bucket = new s3.Bucket(this, 'AccessLogBucket', {
       // Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3.

@@ -1,13 +1,50 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { isSecretName } from '../compliance/secret-names';
+import { validateLogRetention } from '../compliance/log-retention';
 import { LoadBalancedServiceProps } from './load-balanced-service-props';
-import { ServiceCompute } from './service-compute';
+import { ComputeType, ServiceCompute } from './service-compute';
 import { ServiceDeployment } from './service-deployment';
 
-/** ALB health check interval bounds, in seconds (Elastic Load Balancing API reference). */
-const MIN_INTERVAL_SECONDS = 5;
+/**
+ * ALB health check interval bounds, in seconds: ELB takes 5 to 300, but the interval must be longer than the
+ * timeout, which the library leaves at ELB's default: 5 s for IP targets in the ALB guide ("Health checks for
+ * Application Load Balancer target groups"), 6 s for HTTP in the CreateTargetGroup API reference. aws-cdk-lib
+ * compares interval and timeout only when both are set, so an interval of 5 or 6 s fails at deploy.
+ */
+const MIN_INTERVAL_SECONDS = 7;
 const MAX_INTERVAL_SECONDS = 300;
+/** The container user: user, uid, user:group, uid:gid, user:gid or uid:group (ECS task definition parameters, "user"). */
+const CONTAINER_USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
+/** ECS service names: up to 255 letters (upper and lower case), numbers, underscores and hyphens (CreateService API reference). */
+const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+/**
+ * ALB rule limits (ELB User Guide, "Condition types for listener rules"): up to three values per condition,
+ * five per rule, and five wildcards per rule.
+ */
+const MAX_VALUES_PER_CONDITION = 3;
+const MAX_VALUES_PER_RULE = 5;
+const MAX_WILDCARDS_PER_RULE = 5;
+
+/** Fargate platform versions before 1.4.0: no ARM64 tasks, no ECS Exec, no Service Connect (ECS Developer Guide, "Fargate Linux platform versions"). */
+const PLATFORM_VERSIONS_BEFORE_1_4 = new Set<string>([
+  ecs.FargatePlatformVersion.VERSION1_0, ecs.FargatePlatformVersion.VERSION1_1, ecs.FargatePlatformVersion.VERSION1_2, ecs.FargatePlatformVersion.VERSION1_3,
+]);
+
+/**
+ * vCPUs and memory (GiB) of the instance families the task-size check knows, from the Amazon EC2 instance
+ * type specifications (general purpose, compute and memory optimized), checked 2026-11. aws-cdk-lib has no
+ * such table. c, m and r sizes scale linearly: `large` is 2 vCPUs, `xlarge` 4, `Nxlarge` 4N, and memory per
+ * vCPU is 2, 4 and 8 GiB; Graviton (g) families also have `medium` (1 vCPU). Burstable types are listed one by one.
+ */
+const MEMORY_GIB_PER_VCPU: Record<string, number> = { c: 2, m: 4, r: 8 };
+const LINEAR_FAMILY = /^([cmr])([5-8])([agi]?)(d?)(-flex)?$/;
+const BURSTABLE_TYPES: Record<string, [number, number]> = {
+  'nano': [2, 0.5], 'micro': [2, 1], 'small': [2, 2], 'medium': [2, 4], 'large': [2, 8], 'xlarge': [4, 16], '2xlarge': [8, 32],
+};
+const BURSTABLE_FAMILY = /^t(3|3a|4g)$/;
 
 /** Resolved values the checks need besides the props. */
 export interface ResolvedServiceValues {
@@ -28,6 +65,12 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
     throw new Error('loadBalancer and loadBalancerOptions: options build the service\'s own load balancer, got a shared loadBalancer as well; configure the shared ServiceLoadBalancer where it is created, or drop loadBalancer');
   }
   wholeNumber('containerPort', v.containerPort, 1, 65535, 8080);
+  const name = props.serviceName;
+  if (name !== undefined && !Token.isUnresolved(name) && !SERVICE_NAME.test(name)) {
+    throw new Error(`serviceName: ECS service names are 1 to 255 letters, digits, hyphens and underscores, got '${name}'; e.g. 'orders-api'`);
+  }
+  validateLogRetention('logRetention', props.logRetention);
+  validateCombinations(scope, props, compute);
 
   const daemon = compute.daemon;
   if (daemon) {
@@ -45,23 +88,44 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
   } else {
     wholeNumber('minTasks', v.minTasks, 0, 5000, 2);
     wholeNumber('maxTasks', v.maxTasks, 1, 5000, 10);
-    if (!Token.isUnresolved(v.minTasks) && !Token.isUnresolved(v.maxTasks) && v.minTasks > v.maxTasks) {
-      throw new Error(`minTasks and maxTasks: minTasks must not exceed maxTasks, got ${v.minTasks} > ${v.maxTasks}; raise maxTasks or lower minTasks`);
-    }
     const desired = props.desiredCount;
-    if (desired !== undefined && !Token.isUnresolved(desired) && (!Number.isInteger(desired) || desired < v.minTasks || desired > v.maxTasks)) {
-      throw new Error(`desiredCount: must be a whole number within [minTasks, maxTasks] = [${v.minTasks}, ${v.maxTasks}], got ${desired}; auto scaling would move it there at once`);
+    if (desired !== undefined) {
+      wholeNumber('desiredCount', desired, 0, 5000, 2);
+    }
+    const counts = desired === undefined ? [v.minTasks, v.maxTasks] : [v.minTasks, v.maxTasks, desired];
+    if (counts.some((n) => Token.isUnresolved(n))) {
+      // A CloudFormation parameter or another token: its value is known only at deploy time.
+      Annotations.of(scope).addWarningV2('cdk-container-platform:taskCountsUnresolved', `minTasks, maxTasks and desiredCount: some are tokens (e.g. CfnParameter values), got ${counts.map(describeNumber).join(', ')}; their order (minTasks <= desiredCount <= maxTasks) is not checked at synth, so make sure the deployed values keep it`);
+    } else {
+      if (v.minTasks > v.maxTasks) {
+        throw new Error(`minTasks and maxTasks: minTasks must not exceed maxTasks, got ${v.minTasks} > ${v.maxTasks}; raise maxTasks or lower minTasks`);
+      }
+      if (desired !== undefined && (desired < v.minTasks || desired > v.maxTasks)) {
+        throw new Error(`desiredCount: must be a whole number within [minTasks, maxTasks] = [${v.minTasks}, ${v.maxTasks}], got ${desired}; auto scaling would move it there at once`);
+      }
     }
     percent('cpuTargetPercent', props.cpuTargetPercent);
     percent('memoryTargetPercent', props.memoryTargetPercent);
     if (props.requestsPerTarget !== undefined) {
       wholeNumber('requestsPerTarget', props.requestsPerTarget, 1, 1000000, 1000);
     }
+    const actionIds = new Set<string>();
     for (const action of props.scheduledScaling ?? []) {
+      if (actionIds.has(action.id)) {
+        // Caught here: aws-cdk-lib would fail with a construct-id clash that names no prop.
+        throw new Error(`scheduledScaling: action id '${action.id}' is used twice, got it again; give each action its own id`);
+      }
+      actionIds.add(action.id);
       if (action.minTasks === undefined && action.maxTasks === undefined) {
         throw new Error(`scheduledScaling: action '${action.id}' changes nothing, got neither minTasks nor maxTasks; set at least one`);
       }
-      if (action.minTasks !== undefined && action.maxTasks !== undefined && action.minTasks > action.maxTasks) {
+      if (action.minTasks !== undefined) {
+        wholeNumber(`scheduledScaling (action '${action.id}') minTasks`, action.minTasks, 0, 5000, 2);
+      }
+      if (action.maxTasks !== undefined) {
+        wholeNumber(`scheduledScaling (action '${action.id}') maxTasks`, action.maxTasks, 1, 5000, 10);
+      }
+      if (action.minTasks !== undefined && action.maxTasks !== undefined && !Token.isUnresolved(action.minTasks) && !Token.isUnresolved(action.maxTasks) && action.minTasks > action.maxTasks) {
         throw new Error(`scheduledScaling: action '${action.id}' has minTasks above maxTasks, got ${action.minTasks} > ${action.maxTasks}; swap or fix them`);
       }
     }
@@ -80,12 +144,16 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
     if (!valid) {
       throw new Error(`healthCheckCodes: ALB takes codes 200-499 as a list or ranges, got '${codes}'; e.g. '200' or '200-299'`);
     }
+    const reversed = codes.split(',').find((part) => part.includes('-') && Number(part.split('-')[0]) > Number(part.split('-')[1]));
+    if (reversed !== undefined) {
+      throw new Error(`healthCheckCodes: a range must start at or below its end, got '${reversed}' in '${codes}'; e.g. '200-299'`);
+    }
   }
   const interval = props.healthCheckInterval;
   if (interval !== undefined && !interval.isUnresolved()) {
-    const seconds = interval.toSeconds();
-    if (seconds < MIN_INTERVAL_SECONDS || seconds > MAX_INTERVAL_SECONDS) {
-      throw new Error(`healthCheckInterval: ALB checks every ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS} seconds, got ${interval.toHumanString()}; e.g. Duration.seconds(30)`);
+    const seconds = interval.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < MIN_INTERVAL_SECONDS || seconds > MAX_INTERVAL_SECONDS) {
+      throw new Error(`healthCheckInterval: ALB checks every ${MIN_INTERVAL_SECONDS} to ${MAX_INTERVAL_SECONDS} whole seconds here, got ${interval.toHumanString()}; the interval must exceed the target group's default health check timeout (5 or 6 seconds for HTTP target groups), so use e.g. Duration.seconds(30)`);
     }
   }
   if (props.healthyThresholdCount !== undefined) {
@@ -119,12 +187,119 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
     throw new Error(`writablePaths: the root filesystem is already writable (readonlyRootFilesystem: false), got writablePaths ${writable.join(', ')}; drop writablePaths or keep the root filesystem read-only`);
   }
   const user = props.user;
+  if (user !== undefined && !Token.isUnresolved(user) && !CONTAINER_USER.test(user)) {
+    throw new Error(`user: ECS takes a user or uid, optionally with ':' and a group or gid, got '${user}'; e.g. '1000' or 'app:app'`);
+  }
   if (user !== undefined && !Token.isUnresolved(user) && /^(0|root)(:.*)?$/.test(user)) {
     Annotations.of(scope).addWarningV2('cdk-container-platform:rootUser', `user: the container runs as root, got '${user}'; a process that escapes the container is then root on the host (EC2) or in the task; use a non-root uid such as '1000'`);
   }
   if (props.serviceConnect && !Token.isUnresolved(props.serviceConnect.namespace) && props.serviceConnect.namespace.trim() === '') {
     throw new Error('serviceConnect.namespace: an empty namespace name, got \'\'; name the Cloud Map namespace, e.g. \'internal.local\'');
   }
+}
+
+/** Props that are fine alone and break the service together. */
+function validateCombinations(scope: Construct, props: LoadBalancedServiceProps, compute: ServiceCompute): void {
+  const exec = props.enableExecuteCommand ?? false;
+  if (exec && (props.readonlyRootFilesystem ?? true)) {
+    // The SSM agent that ECS Exec starts inside the container writes its state and logs to the container's
+    // filesystem, and crashes on a read-only root (aws/containers-roadmap issue 1359, still open; the ECS Exec
+    // checker of aws-containers says ECS Exec needs readonlyRootFilesystem false).
+    throw new Error(`enableExecuteCommand and readonlyRootFilesystem: ECS Exec's SSM agent must write to the container's root filesystem, got enableExecuteCommand: true with readonlyRootFilesystem: ${props.readonlyRootFilesystem === undefined ? 'true (the default)' : 'true'}; set readonlyRootFilesystem: false while you need ECS Exec (the ContainerPlatform-ECS3 finding then shows it), or drop enableExecuteCommand`);
+  }
+  const fargate = compute.type === ComputeType.FARGATE ? compute.fargateOptions : undefined;
+  if (fargate && isFargatePlatformBefore14(fargate.platformVersion)) {
+    if (exec) {
+      throw new Error(`enableExecuteCommand and platformVersion: ECS Exec needs Fargate platform version 1.4.0 or later, got ${fargate.platformVersion}; use ecs.FargatePlatformVersion.LATEST or VERSION1_4, or drop enableExecuteCommand`);
+    }
+    if (props.serviceConnect) {
+      throw new Error(`serviceConnect and platformVersion: Service Connect needs Fargate platform version 1.4.0 or later, got ${fargate.platformVersion}; use ecs.FargatePlatformVersion.LATEST or VERSION1_4, or drop serviceConnect`);
+    }
+  }
+  if (fargate?.spot && props.cluster !== undefined && !(props.cluster instanceof ecs.Cluster)) {
+    Annotations.of(scope).addWarningV2('cdk-container-platform:spotOnImportedCluster', `compute: Fargate Spot needs the FARGATE and FARGATE_SPOT capacity providers on the cluster, got an imported cluster (${props.cluster.node.path}) this service cannot change; make sure they are associated (ecs.Cluster.enableFargateCapacityProviders where the cluster is defined), or the service fails to create`);
+  }
+  const ec2Options = compute.ec2Options;
+  if (ec2Options && !Token.isUnresolved(ec2Options.instanceType.toString()) && instanceSize(ec2Options.instanceType.toString()) === undefined) {
+    Annotations.of(scope).addWarningV2('cdk-container-platform:instanceTypeUnknown', `instanceType: the library knows the vCPUs and memory of c, m, r (generations 5-8) and t3/t4g types only, got ${ec2Options.instanceType}; the check that the task (cpu ${ec2Options.cpu}, memoryLimitMiB ${ec2Options.memoryLimitMiB}) fits one instance was skipped, so make sure it does`);
+  }
+  const user = props.user ?? '1000';
+  const port = props.containerPort ?? 8080;
+  if (!Token.isUnresolved(user) && !Token.isUnresolved(port) && port < 1024 && !/^(0|root)(:.*)?$/.test(user)) {
+    Annotations.of(scope).addWarningV2('cdk-container-platform:privilegedPort', `containerPort: a process running as a non-root user usually cannot bind ports below 1024, got containerPort ${port} with user '${user}'; make the application listen on a port from 1024 (e.g. 8080) unless the image grants CAP_NET_BIND_SERVICE`);
+  }
+}
+
+/**
+ * Checks that need the resolved VPC: where tasks run and which load balancer they are behind.
+ * Called by LoadBalancedService once the VPC is known.
+ */
+export function validateServicePlacement(props: LoadBalancedServiceProps, compute: ServiceCompute, vpc: ec2.IVpc): void {
+  const selected = vpc.selectSubnets(props.vpcSubnets ?? {}).subnets;
+  const publicIds = new Set(vpc.publicSubnets.map((s) => s.subnetId));
+  if (selected.length > 0 && selected.every((s) => publicIds.has(s.subnetId))) {
+    // The service never assigns public IPs (FargateService assignPublicIp: false; the launch template
+    // associates none), so a task or instance in a public subnet has no route out: image pulls, the ECS agent
+    // and log delivery fail at run time.
+    const what = compute.type === ComputeType.FARGATE ? 'Fargate tasks' : 'EC2 container instances';
+    throw new Error(`vpcSubnets: ${what} get no public IP from this library, so in public subnets they cannot reach ECR, ECS or CloudWatch Logs, got ${props.vpcSubnets === undefined ? 'the VPC\'s only (public) subnets' : 'a selection of public subnets'}; run them in private subnets (PlatformVpc's PUBLIC_AND_PRIVATE or PRIVATE_ONLY layout)`);
+  }
+  const shared = props.loadBalancer;
+  if (shared && differentVpcs(shared.vpc, vpc)) {
+    throw new Error(`loadBalancer: the shared load balancer is in another VPC than the service, got ${describeVpc(shared.vpc)} for the load balancer and ${describeVpc(vpc)} for the service; an ALB forwards only to IP targets of its own VPC, so use a load balancer of the service's VPC (or the service's cluster in the load balancer's VPC)`);
+  }
+}
+
+/** Whether two VPCs are certainly different: two VPCs created in this app, or two literal, different ids. */
+function differentVpcs(a: ec2.IVpc, b: ec2.IVpc): boolean {
+  if (a === b) {
+    return false;
+  }
+  if (a instanceof ec2.Vpc && b instanceof ec2.Vpc) {
+    return true;
+  }
+  return !Token.isUnresolved(a.vpcId) && !Token.isUnresolved(b.vpcId) && a.vpcId !== b.vpcId;
+}
+
+function describeVpc(vpc: ec2.IVpc): string {
+  return Token.isUnresolved(vpc.vpcId) ? vpc.node.path : vpc.vpcId;
+}
+
+/**
+ * ALB rule limits on one route's conditions; aws-cdk-lib checks none of them, and ELB rejects the rule at
+ * deploy. Called by ServiceLoadBalancer.addRoute.
+ */
+export function validateRouteConditions(pathPatterns: string[] | undefined, hostHeaders: string[] | undefined): void {
+  for (const [prop, values] of [['pathPatterns', pathPatterns ?? []], ['hostHeaders', hostHeaders ?? []]] as Array<[string, string[]]>) {
+    if (values.length > MAX_VALUES_PER_CONDITION) {
+      throw new Error(`${prop}: an ALB rule condition takes at most ${MAX_VALUES_PER_CONDITION} values, got ${values.length} (${values.join(', ')}); split them over several services or rules, or use a broader pattern`);
+    }
+    if (new Set(values).size !== values.length) {
+      throw new Error(`${prop}: each value may appear once, got ${values.join(', ')}; list each once`);
+    }
+  }
+  const all = [...(pathPatterns ?? []), ...(hostHeaders ?? [])];
+  if (all.length > MAX_VALUES_PER_RULE) {
+    throw new Error(`pathPatterns and hostHeaders: an ALB rule takes at most ${MAX_VALUES_PER_RULE} condition values in total, got ${all.length}; route fewer paths or hosts per rule`);
+  }
+  const wildcards = all.filter((v) => !Token.isUnresolved(v)).reduce((n, v) => n + (v.match(/[*?]/g) ?? []).length, 0);
+  if (wildcards > MAX_WILDCARDS_PER_RULE) {
+    throw new Error(`pathPatterns and hostHeaders: an ALB rule takes at most ${MAX_WILDCARDS_PER_RULE} wildcards ('*' or '?') in total, got ${wildcards} in ${all.join(', ')}; use fewer wildcards`);
+  }
+}
+
+/**
+ * An internet-facing load balancer needs public subnets; aws-cdk-lib's own error ("There are no 'Public'
+ * subnet groups") names no prop. Called by ServiceLoadBalancer.
+ */
+export function validateLoadBalancerSubnets(vpc: ec2.IVpc, internetFacing: boolean, vpcSubnets: ec2.SubnetSelection | undefined): void {
+  if (internetFacing && vpcSubnets === undefined && vpc.publicSubnets.length === 0) {
+    throw new Error('internetFacing: an internet-facing load balancer needs public subnets, got a VPC without any (e.g. PlatformVpc\'s PRIVATE_ONLY layout); set internetFacing: false, or use a VPC with public subnets');
+  }
+}
+
+function describeNumber(n: number): string {
+  return Token.isUnresolved(n) ? 'a token' : `${n}`;
 }
 
 function wholeNumber(prop: string, value: number, min: number, max: number, example: number): void {
@@ -146,4 +321,61 @@ function durationWithin(prop: string, value: Duration | undefined, min: number, 
       throw new Error(`${prop}: must be ${min} to ${max} seconds, got ${value.toHumanString()}; e.g. Duration.seconds(30)`);
     }
   }
+}
+
+/**
+ * A task whose CPU or memory exceeds every instance of its type is never placed: the service stays at zero
+ * running tasks and the deployment fails. Memory must be below the installed memory, because ECS registers
+ * the instance's memory less what the kernel and platform use (an m4.large's 8 GiB registers as 7985 MiB:
+ * ECS Developer Guide, "Reserving Amazon ECS Linux container instance memory"). Unknown types are skipped.
+ */
+export function checkTaskFitsInstance(instanceType: ec2.InstanceType, cpu: number, memory: number): void {
+  const name = instanceType.toString();
+  if (Token.isUnresolved(name) || Token.isUnresolved(cpu) || Token.isUnresolved(memory)) {
+    return;
+  }
+  const size = instanceSize(name);
+  if (size === undefined) {
+    return;
+  }
+  const [vcpus, memoryGiB] = size;
+  if (cpu > vcpus * 1024) {
+    throw new Error(`cpu and instanceType: the task needs ${cpu} CPU units but ${name} has ${vcpus} vCPUs (${vcpus * 1024} units), got cpu ${cpu}; lower cpu or pick a larger instance type`);
+  }
+  if (memory >= memoryGiB * 1024) {
+    throw new Error(`memoryLimitMiB and instanceType: the task needs ${memory} MiB but ${name} has ${memoryGiB * 1024} MiB, of which ECS registers less for tasks (the OS keeps some), got memoryLimitMiB ${memory}; lower memoryLimitMiB below what the instance registers or pick a larger instance type`);
+  }
+}
+
+/** [vCPUs, memory GiB] of a known instance type, else undefined. */
+export function instanceSize(name: string): [number, number] | undefined {
+  const [family, size] = name.split('.');
+  if (size === undefined) {
+    return undefined;
+  }
+  if (BURSTABLE_FAMILY.test(family)) {
+    return BURSTABLE_TYPES[size];
+  }
+  const m = LINEAR_FAMILY.exec(family);
+  if (!m) {
+    return undefined;
+  }
+  const perVcpu = MEMORY_GIB_PER_VCPU[m[1]];
+  let vcpus: number | undefined;
+  if (size === 'medium' && m[3] === 'g') {
+    vcpus = 1;
+  } else if (size === 'large') {
+    vcpus = 2;
+  } else if (size === 'xlarge') {
+    vcpus = 4;
+  } else {
+    const n = /^(\d+)xlarge$/.exec(size);
+    vcpus = n ? Number(n[1]) * 4 : undefined;
+  }
+  return vcpus === undefined ? undefined : [vcpus, vcpus * perVcpu];
+}
+
+/** Whether a Fargate platform version is older than 1.4.0 (LATEST is not). */
+export function isFargatePlatformBefore14(version: ecs.FargatePlatformVersion | undefined): boolean {
+  return version !== undefined && PLATFORM_VERSIONS_BEFORE_1_4.has(version);
 }

@@ -26,6 +26,20 @@ const DEFAULT_ARM_INSTANCE = ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.Inst
 const BOTTLEROCKET_OS_VOLUME_GIB = 4;
 /** EKS node group names: 1 to 63 characters. */
 const NODEGROUP_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/;
+/** gp3 volumes hold at most 16 TiB (Amazon EBS User Guide, "Amazon EBS volume types"). */
+const MAX_DISK_SIZE_GIB = 16384;
+/**
+ * Node labels and taints: EKS takes keys of 1-63 characters, label values of 1-63 and taint values of 0-63
+ * (EKS API reference, UpdateLabelsPayload and Taint), and at most 50 taints per node group; Kubernetes adds
+ * the syntax: an optional DNS-subdomain prefix and '/', then a name of alphanumerics, '-', '_' and '.'
+ * that starts and ends alphanumeric ("Labels and Selectors").
+ */
+const MAX_LABEL_KEY = 63;
+const MAX_LABEL_VALUE = 63;
+const MAX_TAINTS = 50;
+const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const TAINT_EFFECTS = new Set<string>([eks.TaintEffect.NO_SCHEDULE, eks.TaintEffect.PREFER_NO_SCHEDULE, eks.TaintEffect.NO_EXECUTE]);
 /** EKS publishes no AL2 AMIs from Kubernetes 1.33 on. */
 const FIRST_MINOR_WITHOUT_AL2 = 33;
 
@@ -90,7 +104,8 @@ export function resolveNodegroup(scope: Construct, id: string, options: Platform
   const instanceTypes = given ?? [isArmAmi(amiType) ? DEFAULT_ARM_INSTANCE : DEFAULT_X86_INSTANCE];
 
   const minSize = options.minSize ?? DEFAULT_MIN_SIZE;
-  const maxSize = options.maxSize ?? Math.max(DEFAULT_MAX_SIZE, minSize);
+  // Math.max of a token is meaningless (a token number is a large negative placeholder): keep the default then.
+  const maxSize = options.maxSize ?? (Token.isUnresolved(minSize) ? DEFAULT_MAX_SIZE : Math.max(DEFAULT_MAX_SIZE, minSize));
   const desiredSize = options.desiredSize ?? minSize;
   if (!Token.isUnresolved(minSize) && (!Number.isInteger(minSize) || minSize < 0)) {
     throw new Error(`minSize: node group '${id}' needs a whole number of nodes from 0, got ${minSize}; pass 0 or more`);
@@ -98,11 +113,19 @@ export function resolveNodegroup(scope: Construct, id: string, options: Platform
   if (!Token.isUnresolved(maxSize) && (!Number.isInteger(maxSize) || maxSize < 1)) {
     throw new Error(`maxSize: node group '${id}' needs at least one node at most, got ${maxSize}; pass 1 or more`);
   }
-  if (!Token.isUnresolved(minSize) && !Token.isUnresolved(maxSize) && minSize > maxSize) {
-    throw new Error(`minSize and maxSize: node group '${id}' has minSize ${minSize} greater than maxSize ${maxSize}; raise maxSize or lower minSize`);
+  if (!Token.isUnresolved(desiredSize) && (!Number.isInteger(desiredSize) || desiredSize < 0)) {
+    throw new Error(`desiredSize: node group '${id}' needs a whole number of nodes from 0, got ${desiredSize}; pass 0 or more, or omit it to start at minSize`);
   }
-  if (![minSize, maxSize, desiredSize].some((n) => Token.isUnresolved(n)) && (desiredSize < minSize || desiredSize > maxSize)) {
-    throw new Error(`desiredSize: node group '${id}' must start between minSize ${minSize} and maxSize ${maxSize}, got ${desiredSize}; pass a desiredSize in that range or omit it to start at minSize`);
+  if ([minSize, maxSize, desiredSize].some((n) => Token.isUnresolved(n))) {
+    Annotations.of(scope).addWarningV2('cdk-container-platform:nodegroupSizesUnresolved',
+      `minSize, maxSize and desiredSize: node group '${id}' has sizes that are tokens (e.g. CfnParameter values), got ${[minSize, desiredSize, maxSize].map(describeNumber).join(', ')}; their order (minSize <= desiredSize <= maxSize) is not checked at synth${options.maxSize === undefined ? `, and maxSize defaults to ${DEFAULT_MAX_SIZE}: pass maxSize too` : ''}`);
+  } else {
+    if (minSize > maxSize) {
+      throw new Error(`minSize and maxSize: node group '${id}' has minSize ${minSize} greater than maxSize ${maxSize}; raise maxSize or lower minSize`);
+    }
+    if (desiredSize < minSize || desiredSize > maxSize) {
+      throw new Error(`desiredSize: node group '${id}' must start between minSize ${minSize} and maxSize ${maxSize}, got ${desiredSize}; pass a desiredSize in that range or omit it to start at minSize`);
+    }
   }
 
   if (options.maxUnavailable !== undefined && options.maxUnavailablePercentage !== undefined) {
@@ -116,10 +139,18 @@ export function resolveNodegroup(scope: Construct, id: string, options: Platform
   if (mu !== undefined && !Token.isUnresolved(mu) && (!Number.isInteger(mu) || mu < 1 || mu > 100)) {
     throw new Error(`maxUnavailable: node group '${id}' needs a whole number of nodes from 1 to 100 (the EKS limit), got ${mu}; pass e.g. 1`);
   }
-  const disk = options.diskSize;
-  if (disk !== undefined && !Token.isUnresolved(disk) && (!Number.isInteger(disk) || disk < 1)) {
-    throw new Error(`diskSize: node group '${id}' needs a disk size in whole GiB, got ${disk}; pass e.g. ${DEFAULT_DISK_SIZE_GIB}`);
+  if (mu !== undefined && !Token.isUnresolved(mu) && !Token.isUnresolved(maxSize) && mu > maxSize) {
+    throw new Error(`maxUnavailable and maxSize: node group '${id}' may take ${mu} nodes down at once but has at most ${maxSize}, got maxUnavailable ${mu}; lower maxUnavailable to ${maxSize} or less`);
   }
+  const disk = options.diskSize;
+  if (disk !== undefined && !Token.isUnresolved(disk) && (!Number.isInteger(disk) || disk < 1 || disk > MAX_DISK_SIZE_GIB)) {
+    throw new Error(`diskSize: node group '${id}' needs a disk size in whole GiB from 1 to ${MAX_DISK_SIZE_GIB} (the gp3 maximum), got ${disk}; pass e.g. ${DEFAULT_DISK_SIZE_GIB}`);
+  }
+  if (given !== undefined && new Set(given.map((t) => t.toString())).size !== given.length) {
+    throw new Error(`instanceTypes: node group '${id}' lists an instance type twice, got ${given.join(', ')}; list each type once`);
+  }
+  validateLabels(id, options.labels ?? {});
+  validateTaints(id, options.taints ?? []);
   const hop = options.imdsHopLimit;
   if (hop !== undefined && !Token.isUnresolved(hop) && (!Number.isInteger(hop) || hop < 1 || hop > 64)) {
     throw new Error(`imdsHopLimit: node group '${id}' needs a hop limit from 1 to 64, got ${hop}; pass 1 to keep pods away from instance metadata or 2 to let them reach it`);
@@ -130,6 +161,49 @@ export function resolveNodegroup(scope: Construct, id: string, options: Platform
       `instanceTypes: spot node group '${id}' draws from one spot pool, got ${instanceTypes[0]}; list several instance types of similar size so that EKS can replace interrupted nodes`);
   }
   return { amiType, instanceTypes, minSize, desiredSize, maxSize };
+}
+
+function validateLabels(id: string, labels: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(labels)) {
+    if (Token.isUnresolved(key) || Token.isUnresolved(value)) {
+      continue;
+    }
+    if (key.length > MAX_LABEL_KEY || !LABEL_KEY.test(key)) {
+      throw new Error(`labels: node group '${id}' has a label key that EKS or Kubernetes rejects, got '${key}'; use at most ${MAX_LABEL_KEY} characters, an optional DNS prefix and '/', then letters, digits, '-', '_' and '.', starting and ending with a letter or digit (e.g. 'team' or 'example.com/team')`);
+    }
+    if (value.length === 0 || value.length > MAX_LABEL_VALUE || !LABEL_VALUE.test(value)) {
+      throw new Error(`labels: node group '${id}' has a value for '${key}' that EKS or Kubernetes rejects, got '${value}'; use 1 to ${MAX_LABEL_VALUE} letters, digits, '-', '_' and '.', starting and ending with a letter or digit`);
+    }
+  }
+}
+
+function validateTaints(id: string, taints: eks.TaintSpec[]): void {
+  if (taints.length > MAX_TAINTS) {
+    throw new Error(`taints: a node group takes at most ${MAX_TAINTS} taints, got ${taints.length} on node group '${id}'; taint on fewer keys`);
+  }
+  const seen = new Set<string>();
+  for (const taint of taints) {
+    const key = taint.key;
+    if (key === undefined || (!Token.isUnresolved(key) && (key.length > MAX_LABEL_KEY || !LABEL_KEY.test(key)))) {
+      throw new Error(`taints: node group '${id}' has a taint key that EKS or Kubernetes rejects, got '${key}'; use at most ${MAX_LABEL_KEY} characters, an optional DNS prefix and '/', then letters, digits, '-', '_' and '.' (e.g. 'dedicated')`);
+    }
+    const value = taint.value ?? '';
+    if (!Token.isUnresolved(value) && (value.length > MAX_LABEL_VALUE || !LABEL_VALUE.test(value))) {
+      throw new Error(`taints: node group '${id}' has a value for taint '${key}' that Kubernetes rejects, got '${value}'; use up to ${MAX_LABEL_VALUE} letters, digits, '-', '_' and '.', starting and ending with a letter or digit`);
+    }
+    if (taint.effect === undefined || !TAINT_EFFECTS.has(taint.effect)) {
+      throw new Error(`taints: node group '${id}' has taint '${key}' without a valid effect, got ${taint.effect}; use eks.TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE`);
+    }
+    const identity = `${key}:${taint.effect}`;
+    if (seen.has(identity)) {
+      throw new Error(`taints: node group '${id}' has two taints with key '${key}' and effect ${taint.effect}, got it twice; Kubernetes keeps one taint per key and effect, so keep one`);
+    }
+    seen.add(identity);
+  }
+}
+
+function describeNumber(n: number): string {
+  return Token.isUnresolved(n) ? 'a token' : `${n}`;
 }
 
 /**

@@ -50,7 +50,7 @@ export interface PlatformNodegroupOptions {
   readonly maxSize?: number;
 
   /**
-   * Kubernetes labels put on every node.
+   * Kubernetes labels put on every node: keys and values of at most 63 characters (EKS).
    * @default - no labels
    */
   readonly labels?: { [key: string]: string };
@@ -62,7 +62,7 @@ export interface PlatformNodegroupOptions {
   readonly taints?: eks.TaintSpec[];
 
   /**
-   * The size of the node's disk in GiB (the root volume of AL2023, the data volume of Bottlerocket),
+   * The size of the node's disk in GiB, 1 to 16384 (the root volume of AL2023, the data volume of Bottlerocket),
    * encrypted gp3, set in the launch template.
    * @default 50
    */
@@ -93,7 +93,8 @@ export interface PlatformNodegroupOptions {
   readonly nodeAutoRepair?: boolean;
 
   /**
-   * The subnets nodes run in. Public subnets are allowed but raise a warning.
+   * The subnets nodes run in. Public subnets are allowed but raise a warning, and must assign public IPs on
+   * launch (EKS refuses others; PlatformVpc's public subnets assign none).
    * @default - the cluster VPC's private subnets
    */
   readonly subnets?: ec2.SubnetSelection;

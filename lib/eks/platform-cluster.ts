@@ -14,7 +14,7 @@ import { PodIdentityAgentAddon } from './addons/pod-identity-agent';
 import { VpcCniAddon } from './addons/vpc-cni';
 import { NamespaceAccess, NamespaceAccessLevel } from './cluster-access';
 import { acknowledgeClusterRole, acknowledgeKubectlHandler } from './cluster-compliance';
-import { validateEndpointAccess, validateFargateProfile } from './cluster-validation';
+import { validateClusterProps, validateEndpointAccess, validateFargateProfile, validateNodegroupSubnets, validateUniqueChildId } from './cluster-validation';
 import { PlatformFargateProfileOptions } from './fargate-profile-options';
 import { nodeLaunchTemplate, resolveNodegroup } from './nodegroup-builder';
 import { PlatformNodegroupOptions } from './nodegroup-options';
@@ -235,6 +235,7 @@ export class PlatformCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformClusterProps = {}) {
     super(scope, id);
+    validateClusterProps(props);
     this.version = props.version ?? DEFAULT_VERSION;
     this.kubectlEnabled = props.kubectl ?? true;
     const kubectlLayer = this.resolveKubectlLayer(props);
@@ -274,8 +275,10 @@ export class PlatformCluster extends Construct {
       clusterName,
       version: this.version,
       vpc: this.vpc,
-      // The control plane's network interfaces go where the nodes are, never into public subnets.
-      vpcSubnets: this.privateSubnets.length > 0 ? [{ subnets: this.privateSubnets }] : undefined,
+      // The control plane's network interfaces go where the nodes are, never into public subnets, unless the
+      // VPC has no others (a public-only VPC with a public endpoint): aws-eks-v2's default selection asks for
+      // PRIVATE_WITH_EGRESS subnets and fails in such a VPC with an error that names no prop.
+      vpcSubnets: [{ subnets: this.privateSubnets.length > 0 ? this.privateSubnets : this.vpc.publicSubnets }],
       endpointAccess,
       secretsEncryptionKey: this.secretsKey,
       clusterLogging: ALL_LOG_TYPES,
@@ -356,6 +359,7 @@ export class PlatformCluster extends Construct {
    * IMDSv2 and encrypts its volumes, an explicit AMI type, and node auto repair.
    */
   public addNodegroup(id: string, options: PlatformNodegroupOptions = {}): eks.Nodegroup {
+    validateUniqueChildId(this, 'nodegroups', `Nodegroup${id}`, id);
     const minor = kubernetesMinor(this.version);
     const resolved = resolveNodegroup(this, id, options, minor);
     const name = options.nodegroupName;
@@ -366,8 +370,14 @@ export class PlatformCluster extends Construct {
       this.nodegroupNames.add(name);
     }
     const subnets = options.subnets ?? this.defaultWorkloadSubnets('nodegroups', id);
+    validateNodegroupSubnets(this.vpc, subnets, id);
     this.warnOnPublicSubnets(id, subnets);
 
+    const maxUnavailable = options.maxUnavailablePercentage === undefined ? (options.maxUnavailable ?? 1) : undefined;
+    const maxUnavailablePercentage = options.maxUnavailablePercentage;
+    // aws-cdk-lib range-checks the update config and compares it with maxSize without resolving tokens, so
+    // with CfnParameter values it is set on the CloudFormation resource below (resolveNodegroup checks literals).
+    const deferUpdateConfig = [resolved.maxSize, maxUnavailable, maxUnavailablePercentage].some((n) => n !== undefined && Token.isUnresolved(n));
     const launchTemplate = nodeLaunchTemplate(this, `Nodegroup${id}LaunchTemplate`, resolved.amiType, options);
     const nodeRole = options.nodeRole ?? this.createNodeRole(id);
     const nodegroup = new eks.Nodegroup(this, `Nodegroup${id}`, {
@@ -384,11 +394,14 @@ export class PlatformCluster extends Construct {
       subnets,
       nodeRole,
       launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
-      maxUnavailable: options.maxUnavailablePercentage === undefined ? (options.maxUnavailable ?? 1) : undefined,
-      maxUnavailablePercentage: options.maxUnavailablePercentage,
+      maxUnavailable: deferUpdateConfig ? undefined : maxUnavailable,
+      maxUnavailablePercentage: deferUpdateConfig ? undefined : maxUnavailablePercentage,
       forceUpdate: options.forceUpdate ?? false,
       enableNodeAutoRepair: options.nodeAutoRepair ?? true,
     });
+    if (deferUpdateConfig) {
+      (nodegroup.node.defaultChild as eks.CfnNodegroup).updateConfig = { maxUnavailable, maxUnavailablePercentage };
+    }
     // A node becomes Ready, and EKS reports the group created, only once they exist (see
     // addNodePrerequisite); on delete they outlive the nodes. Each directly, not through one another, so
     // they are created in parallel, as terraform-aws-eks creates its before_compute add-ons (vpc-cni with
@@ -410,6 +423,7 @@ export class PlatformCluster extends Construct {
    * waits for the previous one: EKS accepts one profile change at a time per cluster.
    */
   public addFargateProfile(id: string, options: PlatformFargateProfileOptions): eks.FargateProfile {
+    validateUniqueChildId(this, 'fargateProfiles', `FargateProfile${id}`, id);
     validateFargateProfile(this, id, options, this.profileNames);
     if (this.privateSubnets.length === 0) {
       throw new Error(`fargateProfiles: Fargate runs pods only in private subnets, got a VPC without private or isolated subnets for profile '${id}'; use a VPC with private subnets (PlatformVpc's default layout)`);

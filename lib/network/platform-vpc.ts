@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
+import { validateLogRetention } from '../compliance/log-retention';
 
 /** The default VPC range: a /16 leaves room for the VPC CNI, which gives every pod a VPC address. */
 const DEFAULT_CIDR = '10.0.0.0/16';
@@ -169,7 +170,8 @@ export class PlatformVpc extends Construct {
     if (layout !== VpcLayout.PUBLIC_AND_PRIVATE && natGateways !== NatGateways.NONE) {
       throw new Error(`natGateways: the ${layout} layout has no private subnets behind a public one to hold NAT gateways, got NatGateways.${natGateways}; omit natGateways or use VpcLayout.PUBLIC_AND_PRIVATE`);
     }
-    const azs = resolveAvailabilityZones(props.azCount, props.availabilityZones);
+    const azs = resolveAvailabilityZones(props.azCount, props.availabilityZones, Stack.of(this).region);
+    validateLogRetention('flowLogRetention', props.flowLogRetention);
     const cidr = props.cidr ?? DEFAULT_CIDR;
     const prefix = validateCidr(cidr);
 
@@ -220,6 +222,12 @@ export class PlatformVpc extends Construct {
 
     const workloadsHaveNoNat = layout === VpcLayout.PRIVATE_ONLY || (layout === VpcLayout.PUBLIC_AND_PRIVATE && natGateways === NatGateways.NONE);
     const endpoints = props.interfaceEndpoints ?? (workloadsHaveNoNat ? PlatformVpc.CONTAINER_ENDPOINTS : []);
+    const endpointNames = endpoints.map((e) => e.shortName);
+    const repeated = endpointNames.find((n, i) => endpointNames.indexOf(n) !== i);
+    if (repeated !== undefined) {
+      // Caught here: the second endpoint's construct id would clash, in an error that names no prop.
+      throw new Error(`interfaceEndpoints: each service may appear once, got ${repeated} twice; list each endpoint service once`);
+    }
     if (endpoints.length > 0) {
       // One group for all endpoints, admitting HTTPS from the VPC's literal range: cheaper to read than
       // sixteen groups, and cdk-nag can evaluate a literal CIDR where it cannot evaluate Fn::GetAtt.
@@ -300,7 +308,14 @@ function tagSubnets(subnets: ec2.ISubnet[], key: string): void {
   }
 }
 
-function resolveAvailabilityZones(azCount: number | undefined, names: string[] | undefined): string[] {
+/**
+ * An availability zone name is its region's name and a letter (us-east-1a); Local Zones add a location
+ * (us-west-2-lax-1a). Zone IDs (use1-az1) are a different, account-independent naming.
+ */
+const ZONE_NAME = /^([a-z]{2}(?:-[a-z]+)+-\d+)(?:-[a-z]+-\d+)?[a-z]$/;
+const ZONE_ID = /^[a-z]{2,4}\d+-(?:[a-z]+\d+-)?az\d+$/;
+
+function resolveAvailabilityZones(azCount: number | undefined, names: string[] | undefined, stackRegion: string): string[] {
   if (azCount !== undefined && (!Number.isInteger(azCount) || azCount < 2 || azCount > 3)) {
     throw new Error(`azCount: a container platform VPC spans 2 or 3 availability zones, got ${azCount}; use 2 (lower cost) or 3 (survives a zone with a majority left)`);
   }
@@ -310,6 +325,27 @@ function resolveAvailabilityZones(azCount: number | undefined, names: string[] |
     }
     if (new Set(names).size !== names.length) {
       throw new Error(`availabilityZones: zone names must be distinct, got ${names.join(', ')}; list each zone once`);
+    }
+    const regions = new Set<string>();
+    for (const name of names) {
+      if (Token.isUnresolved(name)) {
+        continue;
+      }
+      if (ZONE_ID.test(name)) {
+        throw new Error(`availabilityZones: '${name}' is a zone ID, and a VPC subnet takes a zone name, got ${names.join(', ')}; use the names your account maps these IDs to, e.g. 'us-east-1a' (aws ec2 describe-availability-zones)`);
+      }
+      const m = ZONE_NAME.exec(name);
+      if (!m) {
+        throw new Error(`availabilityZones: '${name}' is not an availability zone name, got ${names.join(', ')}; use names such as 'us-east-1a'`);
+      }
+      regions.add(m[1]);
+    }
+    if (regions.size > 1) {
+      throw new Error(`availabilityZones: a VPC lives in one region, got zones of ${[...regions].join(' and ')} (${names.join(', ')}); name zones of one region only`);
+    }
+    const zoneRegion = [...regions][0];
+    if (zoneRegion !== undefined && !Token.isUnresolved(stackRegion) && zoneRegion !== stackRegion) {
+      throw new Error(`availabilityZones: the stack deploys to ${stackRegion}, got zones of ${zoneRegion} (${names.join(', ')}); name zones of ${stackRegion} or deploy the stack to ${zoneRegion}`);
     }
     if (azCount !== undefined && azCount !== names.length) {
       throw new Error(`azCount and availabilityZones disagree: azCount is ${azCount} but ${names.length} zones are named; omit azCount when naming the zones`);

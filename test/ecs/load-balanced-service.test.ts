@@ -1,11 +1,12 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { LoadBalancedService, LoadBalancedServiceProps, ServiceCompute, ServiceDeployment, ServiceImage, ServiceLoadBalancer } from '../../lib';
+import { LoadBalancedService, LoadBalancedServiceProps, PlatformVpc, ServiceCompute, ServiceDeployment, ServiceImage, ServiceLoadBalancer, VpcLayout } from '../../lib';
 import { complianceRuleIds, expectNoComplianceFindings, newStack } from '../helpers';
 
 const CERT_ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000';
@@ -20,7 +21,7 @@ function plainVpc(stack: Stack): ec2.Vpc {
   return new ec2.Vpc(stack, 'Vpc', { natGateways: 0, restrictDefaultSecurityGroup: false });
 }
 
-describe('LoadBalancedService on Fargate, compliant configuration (HTTPS, WAF, KMS-encrypted logs, ECS Exec)', () => {
+describe('LoadBalancedService on Fargate, compliant configuration (HTTPS, WAF, KMS-encrypted logs)', () => {
   const stack = newStack();
   const secret = new secretsmanager.Secret(stack, 'DbSecret');
   const svc = new LoadBalancedService(stack, 'Web', {
@@ -29,7 +30,6 @@ describe('LoadBalancedService on Fargate, compliant configuration (HTTPS, WAF, K
     environment: { LOG_LEVEL: 'info' },
     secrets: { DB_PASSWORD: ecs.Secret.fromSecretsManager(secret, 'password') },
     writablePaths: ['/tmp'],
-    enableExecuteCommand: true,
     serviceConnect: { namespace: 'internal.local' },
     requestsPerTarget: 500,
     scheduledScaling: [{ id: 'BusinessHours', schedule: appscaling.Schedule.cron({ hour: '7', minute: '0' }), minTasks: 4 }],
@@ -80,20 +80,8 @@ describe('LoadBalancedService on Fargate, compliant configuration (HTTPS, WAF, K
     template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
-  test('gives the task role nothing but ECS Exec', () => {
-    const policy = (svc.taskRole.node.tryFindChild('Policy') as any);
-    const statements = template.toJSON().Resources[stack.getLogicalId(policy.node.defaultChild)].Properties.PolicyDocument.Statement;
-    expect(statements.flatMap((s: any) => [].concat(s.Action)).every((a: string) => /^(ssmmessages|logs|kms):/.test(a))).toBe(true);
-  });
-
-  test('encrypts and logs ECS Exec sessions through the cluster', () => {
-    template.hasResourceProperties('AWS::ECS::Cluster', {
-      Configuration: { ExecuteCommandConfiguration: {
-        KmsKeyId: { 'Fn::GetAtt': [id(svc.logKey), 'Arn'] }, Logging: 'OVERRIDE',
-        LogConfiguration: { CloudWatchLogGroupName: { Ref: id(svc.execLogGroup) }, CloudWatchEncryptionEnabled: true },
-      } },
-    });
-    template.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
+  test('gives the task role no permission until one is granted', () => {
+    expect(svc.taskRole.node.tryFindChild('Policy')).toBeUndefined();
   });
 
   test('deploys rolling at 100% minimum healthy with circuit-breaker rollback', () => {
@@ -147,6 +135,39 @@ describe('LoadBalancedService on Fargate, compliant configuration (HTTPS, WAF, K
   });
 });
 
+describe('LoadBalancedService with ECS Exec (writable root filesystem)', () => {
+  const stack = newStack();
+  const svc = new LoadBalancedService(stack, 'Web', {
+    image: IMAGE,
+    loadBalancerOptions: { certificate: cert(stack) },
+    enableExecuteCommand: true,
+    readonlyRootFilesystem: false,
+  });
+  const template = Template.fromStack(stack);
+  const id = (c: any) => stack.getLogicalId(c.node.defaultChild);
+
+  test('gives the task role nothing but ECS Exec', () => {
+    const policy = (svc.taskRole.node.tryFindChild('Policy') as any);
+    const statements = template.toJSON().Resources[stack.getLogicalId(policy.node.defaultChild)].Properties.PolicyDocument.Statement;
+    expect(statements.flatMap((s: any) => [].concat(s.Action)).every((a: string) => /^(ssmmessages|logs|kms):/.test(a))).toBe(true);
+  });
+
+  test('encrypts and logs ECS Exec sessions through the cluster', () => {
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      Configuration: { ExecuteCommandConfiguration: {
+        KmsKeyId: { 'Fn::GetAtt': [id(svc.logKey), 'Arn'] }, Logging: 'OVERRIDE',
+        LogConfiguration: { CloudWatchLogGroupName: { Ref: id(svc.execLogGroup) }, CloudWatchEncryptionEnabled: true },
+      } },
+    });
+    template.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
+  });
+
+  test('leaves only the writable root filesystem visible to the audit', () => {
+    // ECS Exec needs it; the finding is the price of shell access and stays visible.
+    expect(complianceRuleIds(svc)).toEqual(['ContainerPlatform-ECS3[Container::app]']);
+  });
+});
+
 describe('LoadBalancedService defaults', () => {
   test('serves plain HTTP without a certificate and leaves the HTTPS findings visible', () => {
     const stack = newStack();
@@ -170,6 +191,50 @@ describe('LoadBalancedService defaults', () => {
     const stack = newStack();
     const svc = new LoadBalancedService(stack, 'Web', { image: IMAGE, vpc: plainVpc(stack), user: 'root' });
     Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('user: the container runs as root'));
+  });
+});
+
+describe('LoadBalancedService with CloudFormation parameters', () => {
+  test('synthesizes parameter-driven task counts, skipping their order check with a warning', () => {
+    const stack = newStack();
+    const min = new CfnParameter(stack, 'MinTasks', { type: 'Number', default: 2 }).valueAsNumber;
+    const max = new CfnParameter(stack, 'MaxTasks', { type: 'Number', default: 6 }).valueAsNumber;
+    const desired = new CfnParameter(stack, 'DesiredTasks', { type: 'Number', default: 3 }).valueAsNumber;
+    const svc = new LoadBalancedService(stack, 'Web', { image: IMAGE, vpc: plainVpc(stack), minTasks: min, maxTasks: max, desiredCount: desired });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: { Ref: 'MinTasks' }, MaxCapacity: { Ref: 'MaxTasks' } });
+    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: { Ref: 'DesiredTasks' } });
+    Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('minTasks, maxTasks and desiredCount: some are tokens'));
+  });
+});
+
+describe('LoadBalancedService accepts good inputs', () => {
+  test('takes valid names, codes, intervals, retention, routes and schedules without a warning', () => {
+    const stack = newStack();
+    const schedule = appscaling.Schedule.cron({ hour: '7', minute: '0' });
+    const svc = new LoadBalancedService(stack, 'Web', {
+      image: IMAGE, vpc: plainVpc(stack),
+      serviceName: 'Orders_api-2', user: 'app.user:1000',
+      healthCheckCodes: '200,202-204,300-300',
+      healthCheckInterval: Duration.seconds(7),
+      logRetention: logs.RetentionDays.TWO_WEEKS,
+      pathPatterns: ['/api/*', '/v2/*', '/health'],
+      hostHeaders: ['api.example.com', '*.example.org'],
+      scheduledScaling: [{ id: 'Morning', schedule, minTasks: 4, maxTasks: 10 }, { id: 'Night', schedule, minTasks: 2 }],
+      enableExecuteCommand: true, readonlyRootFilesystem: false,
+      compute: ServiceCompute.fargate({ platformVersion: ecs.FargatePlatformVersion.VERSION1_4 }),
+    });
+    expect(svc.service).toBeDefined();
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
+  });
+  test('takes an EC2 task that fits its instance type, and INFINITE retention', () => {
+    const stack = newStack();
+    const svc = new LoadBalancedService(stack, 'Web', {
+      image: IMAGE, vpc: plainVpc(stack), logRetention: logs.RetentionDays.INFINITE,
+      compute: ServiceCompute.ec2({ instanceType: new ec2.InstanceType('m7g.large'), cpu: 2048, memoryLimitMiB: 7680 }),
+    });
+    expect(svc.ec2Service).toBeDefined();
   });
 });
 
@@ -206,8 +271,102 @@ describe('LoadBalancedService validation', () => {
   test('fails when the health check codes are not ALB codes', () => {
     expect(attempt({ healthCheckCodes: '500' })).toThrow(/healthCheckCodes: ALB takes codes 200-499.*got '500'/);
   });
-  test('fails when the health check interval is outside 5-300 seconds', () => {
-    expect(attempt({ healthCheckInterval: Duration.seconds(2) })).toThrow(/healthCheckInterval: ALB checks every 5 to 300 seconds, got 2 seconds/);
+  test('fails when the health check interval is outside 7-300 seconds', () => {
+    expect(attempt({ healthCheckInterval: Duration.seconds(2) })).toThrow(/healthCheckInterval: ALB checks every 7 to 300 whole seconds here, got 2 seconds/);
+    expect(attempt({ healthCheckInterval: Duration.minutes(6) })).toThrow(/healthCheckInterval: .*got 6 minutes/);
+  });
+  test('fails when the health check interval is not longer than the default health check timeout', () => {
+    // ELB accepts 5 s alone, but not with its default 5-6 s timeout, which the target group leaves unset.
+    expect(attempt({ healthCheckInterval: Duration.seconds(5) })).toThrow(/healthCheckInterval: .*got 5 seconds; the interval must exceed the target group's default health check timeout/);
+    expect(attempt({ healthCheckInterval: Duration.millis(7500) })).toThrow(/healthCheckInterval: .*whole seconds/);
+  });
+  test('fails when a health check code range is reversed', () => {
+    expect(attempt({ healthCheckCodes: '200,299-200' })).toThrow(/healthCheckCodes: a range must start at or below its end, got '299-200' in '200,299-200'/);
+  });
+  test('fails when the service name is not an ECS service name', () => {
+    expect(attempt({ serviceName: 'orders.api' })).toThrow(/serviceName: ECS service names are 1 to 255 letters, digits, hyphens and underscores, got 'orders.api'/);
+    expect(attempt({ serviceName: 'a'.repeat(256) })).toThrow(/serviceName: ECS service names are 1 to 255/);
+    expect(attempt({ serviceName: '' })).toThrow(/serviceName: /);
+  });
+  test('fails when the log retention is a number CloudWatch Logs does not accept', () => {
+    // TypeScript needs a cast; JavaScript and Python callers can pass any number.
+    expect(attempt({ logRetention: 45 as logs.RetentionDays })).toThrow(/logRetention: CloudWatch Logs keeps logs for one of 1, 3, 5, .* days \(or INFINITE\), got 45/);
+    expect(attempt({ logRetention: 0 as logs.RetentionDays })).toThrow(/logRetention: .*got 0/);
+  });
+  test('fails when ECS Exec meets a read-only root filesystem, by default or explicitly', () => {
+    expect(attempt({ enableExecuteCommand: true })).toThrow(/enableExecuteCommand and readonlyRootFilesystem: ECS Exec's SSM agent must write to the container's root filesystem, got enableExecuteCommand: true with readonlyRootFilesystem: true \(the default\); set readonlyRootFilesystem: false/);
+    expect(attempt({ enableExecuteCommand: true, readonlyRootFilesystem: true, writablePaths: ['/tmp'] })).toThrow(/enableExecuteCommand and readonlyRootFilesystem: .*got enableExecuteCommand: true with readonlyRootFilesystem: true;/);
+  });
+  test('fails when ECS Exec or Service Connect run on a Fargate platform version before 1.4.0', () => {
+    const old = ServiceCompute.fargate({ cpuArchitecture: ecs.CpuArchitecture.X86_64, platformVersion: ecs.FargatePlatformVersion.VERSION1_3 });
+    expect(attempt({ compute: old, enableExecuteCommand: true, readonlyRootFilesystem: false })).toThrow(/enableExecuteCommand and platformVersion: ECS Exec needs Fargate platform version 1.4.0 or later, got 1.3.0/);
+    expect(attempt({ compute: old, serviceConnect: { namespace: 'internal.local' } })).toThrow(/serviceConnect and platformVersion: Service Connect needs Fargate platform version 1.4.0 or later, got 1.3.0/);
+  });
+  test('fails when two scheduled actions share an id', () => {
+    const schedule = appscaling.Schedule.cron({ hour: '7', minute: '0' });
+    expect(attempt({ scheduledScaling: [{ id: 'Morning', schedule, minTasks: 4 }, { id: 'Morning', schedule, minTasks: 2 }] }))
+      .toThrow(/scheduledScaling: action id 'Morning' is used twice/);
+  });
+  test('fails when a scheduled action sets a task count that is not a whole number', () => {
+    const schedule = appscaling.Schedule.cron({ hour: '7', minute: '0' });
+    expect(attempt({ scheduledScaling: [{ id: 'Morning', schedule, minTasks: 2.5 }] })).toThrow(/scheduledScaling \(action 'Morning'\) minTasks: must be a whole number from 0 to 5000, got 2.5/);
+    expect(attempt({ scheduledScaling: [{ id: 'Night', schedule, maxTasks: 0 }] })).toThrow(/scheduledScaling \(action 'Night'\) maxTasks: must be a whole number from 1 to 5000, got 0/);
+  });
+  test('fails when a condition of the listener rule has more values than ALB takes', () => {
+    expect(attempt({ pathPatterns: ['/a/*', '/b/*', '/c/*', '/d/*'] })).toThrow(/pathPatterns: an ALB rule condition takes at most 3 values, got 4/);
+    expect(attempt({ hostHeaders: ['a.example.com', 'b.example.com', 'c.example.com', 'd.example.com'] })).toThrow(/hostHeaders: an ALB rule condition takes at most 3 values, got 4/);
+  });
+  test('fails when the listener rule has more than five condition values or wildcards in total', () => {
+    expect(attempt({ pathPatterns: ['/a', '/b', '/c'], hostHeaders: ['a.example.com', 'b.example.com', 'c.example.com'] })).toThrow(/pathPatterns and hostHeaders: an ALB rule takes at most 5 condition values in total, got 6/);
+    expect(attempt({ pathPatterns: ['/a/*', '/b/*', '/c/*'], hostHeaders: ['*.example.com', '*.example.org', '*.example.net'] })).toThrow(/pathPatterns and hostHeaders: an ALB rule takes at most 5 condition values in total/);
+    expect(attempt({ pathPatterns: ['/a/*/*', '/b/*/*', '/c/*/*'] })).toThrow(/pathPatterns and hostHeaders: an ALB rule takes at most 5 wildcards \('\*' or '\?'\) in total, got 6/);
+  });
+  test('fails when a path pattern or host is listed twice', () => {
+    expect(attempt({ pathPatterns: ['/api/*', '/api/*'] })).toThrow(/pathPatterns: each value may appear once/);
+  });
+  test('fails when Fargate tasks would run in public subnets without a public IP', () => {
+    const stack = newStack();
+    const publicOnly = new PlatformVpc(stack, 'Net', { layout: VpcLayout.PUBLIC_ONLY });
+    expect(() => new LoadBalancedService(stack, 'Web', { image: IMAGE, vpc: publicOnly.vpc })).toThrow(/vpcSubnets: Fargate tasks get no public IP from this library, so in public subnets they cannot reach ECR, ECS or CloudWatch Logs, got the VPC's only \(public\) subnets; run them in private subnets/);
+    expect(attempt({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(/vpcSubnets: Fargate tasks get no public IP .*got a selection of public subnets/);
+  });
+  test('fails when EC2 container instances would run in public subnets', () => {
+    expect(attempt({ compute: ServiceCompute.ec2({ instanceType: new ec2.InstanceType('m7g.large') }), vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }))
+      .toThrow(/vpcSubnets: EC2 container instances get no public IP from this library/);
+  });
+  test('fails when the shared load balancer is in another VPC', () => {
+    const stack = newStack();
+    const loadBalancer = new ServiceLoadBalancer(stack, 'Lb', { vpc: new ec2.Vpc(stack, 'LbVpc', { natGateways: 0, restrictDefaultSecurityGroup: false }) });
+    expect(() => new LoadBalancedService(stack, 'Web', { image: IMAGE, vpc: plainVpc(stack), loadBalancer })).toThrow(/loadBalancer: the shared load balancer is in another VPC than the service, got Test\/LbVpc for the load balancer and Test\/Vpc for the service/);
+    const imported = new ServiceLoadBalancer(stack, 'Lb2', { vpc: ec2.Vpc.fromVpcAttributes(stack, 'Other', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-1'], publicSubnetIds: ['subnet-2'] }) });
+    const serviceVpc = ec2.Vpc.fromVpcAttributes(stack, 'Mine', { vpcId: 'vpc-0fedcba9876543210', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-3'] });
+    expect(() => new LoadBalancedService(stack, 'Web2', { image: IMAGE, vpc: serviceVpc, loadBalancer: imported })).toThrow(/loadBalancer: .*got vpc-0123456789abcdef0 for the load balancer and vpc-0fedcba9876543210 for the service/);
+  });
+  test('fails when its own internet-facing load balancer meets a VPC without public subnets', () => {
+    const stack = newStack();
+    const privateOnly = new PlatformVpc(stack, 'Net', { layout: VpcLayout.PRIVATE_ONLY });
+    expect(() => new LoadBalancedService(stack, 'Web', { image: IMAGE, vpc: privateOnly.vpc })).toThrow(/internetFacing: an internet-facing load balancer needs public subnets, got a VPC without any/);
+  });
+  test('fails when the user is not an ECS user, uid, user:group or uid:gid', () => {
+    expect(attempt({ user: 'app user' })).toThrow(/user: ECS takes a user or uid, optionally with ':' and a group or gid, got 'app user'/);
+    expect(attempt({ user: '1000:' })).toThrow(/user: .*got '1000:'/);
+    expect(attempt({ user: '1000:1000:1' })).toThrow(/user: .*got '1000:1000:1'/);
+  });
+  test('warns when Fargate Spot runs on an imported cluster whose capacity providers it cannot set', () => {
+    const stack = newStack();
+    const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'platform', vpc: plainVpc(stack) });
+    const svc = new LoadBalancedService(stack, 'Web', { image: IMAGE, cluster, compute: ServiceCompute.fargate({ spot: true }) });
+    Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('compute: Fargate Spot needs the FARGATE and FARGATE_SPOT capacity providers on the cluster, got an imported cluster'));
+  });
+  test('warns when a non-root container is given a port below 1024', () => {
+    const stack = newStack();
+    const svc = new LoadBalancedService(stack, 'Web', { image: IMAGE, vpc: plainVpc(stack), containerPort: 80 });
+    Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('containerPort: a process running as a non-root user usually cannot bind ports below 1024'));
+  });
+  test('warns and skips the fit check when the EC2 instance type is unknown', () => {
+    const stack = newStack();
+    const svc = new LoadBalancedService(stack, 'Web', { image: IMAGE, vpc: plainVpc(stack), compute: ServiceCompute.ec2({ instanceType: new ec2.InstanceType('x2gd.large'), memoryLimitMiB: 65536 }) });
+    Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('instanceType: the library knows .* got x2gd.large; the check that the task .* fits one instance was skipped'));
   });
   test('fails when a threshold count is outside 2-10', () => {
     expect(attempt({ unhealthyThresholdCount: 11 })).toThrow(/unhealthyThresholdCount: must be a whole number from 2 to 10, got 11/);

@@ -24,6 +24,18 @@ describe('ServiceCompute.fargate', () => {
     expect(() => ServiceCompute.fargate({ cpu: 256, memoryLimitMiB: 4096 })).toThrow(/memoryLimitMiB: 4096 MiB is not a valid Fargate size with cpu 256.*use 512, 1024, 2048 MiB/);
   });
 
+  test('fails when ARM64 tasks, by default or explicitly, meet a platform version before 1.4.0', () => {
+    expect(() => ServiceCompute.fargate({ platformVersion: ecs.FargatePlatformVersion.VERSION1_3 }))
+      .toThrow(/cpuArchitecture and platformVersion: Fargate runs ARM64 tasks from platform version 1.4.0, got ARM64 \(the default\) on 1.3.0; use ecs.FargatePlatformVersion.LATEST/);
+    expect(() => ServiceCompute.fargate({ cpuArchitecture: ecs.CpuArchitecture.ARM64, platformVersion: ecs.FargatePlatformVersion.VERSION1_0 }))
+      .toThrow(/cpuArchitecture and platformVersion: .*got ARM64 on 1.0.0/);
+  });
+
+  test('accepts X86_64 on an old platform version and ARM64 on 1.4.0', () => {
+    expect(ServiceCompute.fargate({ cpuArchitecture: ecs.CpuArchitecture.X86_64, platformVersion: ecs.FargatePlatformVersion.VERSION1_3 }).fargateOptions?.platformVersion).toBe('1.3.0');
+    expect(ServiceCompute.fargate({ platformVersion: ecs.FargatePlatformVersion.VERSION1_4 }).fargateOptions?.cpuArchitecture).toBe(ecs.CpuArchitecture.ARM64);
+  });
+
   test('fails when cpu is not a Fargate cpu value', () => {
     expect(() => ServiceCompute.fargate({ cpu: 300 })).toThrow(/cpu: Fargate tasks take .*got 300/);
   });
@@ -66,6 +78,24 @@ describe('ServiceCompute.ec2', () => {
     const compute = ServiceCompute.ec2({ instanceType: M7G_LARGE, daemon: true });
     expect(compute.daemon).toBe(true);
     expect(compute.ec2Options?.placementStrategies).toEqual([]);
+  });
+
+  test('fails when the task needs more CPU than one instance of its type has', () => {
+    expect(() => ServiceCompute.ec2({ instanceType: M7G_LARGE, cpu: 4096, memoryLimitMiB: 1024 }))
+      .toThrow(/cpu and instanceType: the task needs 4096 CPU units but m7g.large has 2 vCPUs \(2048 units\), got cpu 4096; lower cpu or pick a larger instance type/);
+    expect(() => ServiceCompute.ec2({ instanceType: new ec2.InstanceType('c6i.4xlarge'), cpu: 20480, memoryLimitMiB: 1024 })).toThrow(/cpu and instanceType: .*c6i.4xlarge has 16 vCPUs/);
+  });
+
+  test('fails when the task needs as much memory as one instance of its type has, or more', () => {
+    expect(() => ServiceCompute.ec2({ instanceType: M7G_LARGE, memoryLimitMiB: 8192 }))
+      .toThrow(/memoryLimitMiB and instanceType: the task needs 8192 MiB but m7g.large has 8192 MiB, of which ECS registers less for tasks/);
+    expect(() => ServiceCompute.ec2({ instanceType: new ec2.InstanceType('t3.micro'), memoryLimitMiB: 2048 })).toThrow(/memoryLimitMiB and instanceType: .*t3.micro has 1024 MiB/);
+    expect(() => ServiceCompute.ec2({ instanceType: new ec2.InstanceType('c7g.medium'), memoryLimitMiB: 4096 })).toThrow(/memoryLimitMiB and instanceType: .*c7g.medium has 2048 MiB/);
+  });
+
+  test('accepts tasks that fit, and types it does not know', () => {
+    expect(ServiceCompute.ec2({ instanceType: new ec2.InstanceType('r7g.2xlarge'), cpu: 8192, memoryLimitMiB: 60000 }).ec2Options?.memoryLimitMiB).toBe(60000);
+    expect(ServiceCompute.ec2({ instanceType: new ec2.InstanceType('x2gd.large'), memoryLimitMiB: 30000 }).ec2Options?.memoryLimitMiB).toBe(30000);
   });
 
   test('fails when minInstances exceeds maxInstances', () => {

@@ -1,8 +1,9 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { ServiceFirewall, ServiceLoadBalancer, ServiceLoadBalancerOptions } from '../../lib';
 import { complianceRuleIds, expectNoComplianceFindings, newStack } from '../helpers';
 
@@ -123,6 +124,20 @@ describe('ServiceLoadBalancer routes', () => {
     expect(() => lb.addRoute(lb.node.scope!, 'R', { priority: 1, pathPatterns: ['api/*'], targetGroup: targetGroup(lb, 'A') })).toThrow(/pathPatterns: ALB path patterns start with '\/'.*got 'api\/\*'/);
   });
 
+  test('fails when a route has more condition values or wildcards than an ALB rule takes', () => {
+    const { lb } = build();
+    const tg = targetGroup(lb, 'A');
+    expect(() => lb.addRoute(lb.node.scope!, 'R1', { priority: 1, pathPatterns: ['/a', '/b', '/c', '/d'], targetGroup: tg })).toThrow(/pathPatterns: an ALB rule condition takes at most 3 values, got 4/);
+    expect(() => lb.addRoute(lb.node.scope!, 'R2', { priority: 2, pathPatterns: ['/a', '/b', '/c'], hostHeaders: ['a.example.com', 'b.example.com', 'c.example.com'], targetGroup: tg })).toThrow(/pathPatterns and hostHeaders: an ALB rule takes at most 5 condition values in total, got 6/);
+    expect(() => lb.addRoute(lb.node.scope!, 'R3', { priority: 3, hostHeaders: ['*.*.example.com', '*.*.example.org', '*.*.example.net'], targetGroup: tg })).toThrow(/pathPatterns and hostHeaders: an ALB rule takes at most 5 wildcards/);
+  });
+
+  test('accepts three paths and two hosts with five wildcards', () => {
+    const { stack, lb } = build();
+    lb.addRoute(lb.node.scope!, 'R', { priority: 1, pathPatterns: ['/a/*', '/b/*', '/c/*'], hostHeaders: ['*.example.com', '*.example.org'], targetGroup: targetGroup(lb, 'A') });
+    Template.fromStack(stack).resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
+  });
+
   test('fails when a host header is not a host name', () => {
     const { lb } = build();
     expect(() => lb.addRoute(lb.node.scope!, 'R', { priority: 1, hostHeaders: ['https://x'], targetGroup: targetGroup(lb, 'A') })).toThrow(/hostHeaders: not a host name pattern, got 'https:\/\/x'/);
@@ -149,6 +164,23 @@ describe('ServiceLoadBalancer choices', () => {
   test('leaves the WAF findings visible without a firewall, and the deletion protection finding when it is off', () => {
     const { lb } = build({ firewall: ServiceFirewall.none(), deletionProtection: false });
     expect(complianceRuleIds(lb)).toEqual(expect.arrayContaining(['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled', 'NIST.800.53.R5-ELBDeletionProtectionEnabled']));
+  });
+
+  test('fails when an internet-facing load balancer is put in a VPC without public subnets', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }], restrictDefaultSecurityGroup: false });
+    expect(() => new ServiceLoadBalancer(stack, 'Lb', { vpc })).toThrow(/internetFacing: an internet-facing load balancer needs public subnets, got a VPC without any .*; set internetFacing: false/);
+    expect(new ServiceLoadBalancer(stack, 'Internal', { vpc, internetFacing: false }).loadBalancer).toBeDefined();
+  });
+
+  test('fails when the access log retention is not a whole number of days', () => {
+    expect(() => build({ accessLogRetention: Duration.hours(36) })).toThrow(/accessLogRetention: S3 expires objects after a whole number of days, at least one, got 1 day 12 hours/);
+    expect(() => build({ accessLogRetention: Duration.hours(12) })).toThrow(/accessLogRetention: .*got 12 hours/);
+  });
+
+  test('keeps access logs for a retention given in hours that make whole days', () => {
+    const { stack } = build({ accessLogRetention: Duration.hours(48) });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 2 })] } });
   });
 
   test('fails when a certificate is combined with the HTTP-only choice', () => {
@@ -187,6 +219,16 @@ describe('ServiceFirewall', () => {
 
   test('fails when a rule group is listed twice', () => {
     expect(() => ServiceFirewall.managedRules({ managedRuleGroups: ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesCommonRuleSet'] })).toThrow(/managedRuleGroups: each rule group may appear once/);
+  });
+
+  test('fails when the WAF log retention is a number CloudWatch Logs does not accept', () => {
+    expect(() => ServiceFirewall.managedRules({ logRetention: 100 as logs.RetentionDays })).toThrow(/logRetention: CloudWatch Logs keeps logs for one of .* days \(or INFINITE\), got 100/);
+  });
+
+  test('accepts every logs.RetentionDays value', () => {
+    for (const days of Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number')) {
+      expect(ServiceFirewall.managedRules({ logRetention: days }).managedRulesOptions?.logRetention).toBe(days);
+    }
   });
 
   test('fails when the rate limit is below WAF\'s floor', () => {

@@ -1,11 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PlatformCluster, PlatformClusterProps, PlatformNodegroupOptions, PlatformVpc, VpcLayout } from '../../lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ContainerInsights, PlatformCluster, PlatformClusterProps, PlatformNodegroupOptions, PlatformVpc, VpcLayout } from '../../lib';
 import { IClusterAddon } from '../../lib/eks/addons/cluster-addon';
-import { newStack } from '../helpers';
+import { complianceRuleIds, newStack } from '../helpers';
 
 function cluster(props: PlatformClusterProps = {}): PlatformCluster {
   return new PlatformCluster(newStack(), 'Platform', props);
@@ -131,8 +132,172 @@ describe('PlatformCluster rejects bad input at synth', () => {
     expect(() => (platform.node.root as App).synth()).toThrow(/fargateProfiles: on a Fargate-only cluster CoreDNS runs on Fargate, got no profile selecting namespace kube-system/);
   });
 
+  test('fails when the node disk is larger than gp3 allows', () => {
+    expect(() => nodegroup({ diskSize: 16385 })).toThrow(/^diskSize: node group 'Workers' needs a disk size in whole GiB from 1 to 16384 \(the gp3 maximum\), got 16385/);
+    expect(() => nodegroup({ diskSize: 0 })).toThrow(/^diskSize: .*got 0/);
+  });
+
+  test('fails when a node label key or value is not valid for EKS or Kubernetes', () => {
+    expect(() => nodegroup({ labels: { 'team name': 'a' } })).toThrow(/^labels: node group 'Workers' has a label key that EKS or Kubernetes rejects, got 'team name'/);
+    expect(() => nodegroup({ labels: { ['example.com/' + 'x'.repeat(60)]: 'a' } })).toThrow(/^labels: node group 'Workers' has a label key .*at most 63 characters/);
+    expect(() => nodegroup({ labels: { '-team': 'a' } })).toThrow(/^labels: .*got '-team'/);
+    expect(() => nodegroup({ labels: { team: 'x'.repeat(64) } })).toThrow(/^labels: node group 'Workers' has a value for 'team' that EKS or Kubernetes rejects/);
+    expect(() => nodegroup({ labels: { team: '' } })).toThrow(/^labels: node group 'Workers' has a value for 'team'.*got ''/);
+    expect(() => nodegroup({ labels: { team: 'a/b' } })).toThrow(/^labels: .*got 'a\/b'/);
+  });
+
+  test('fails when a taint is not valid for EKS or Kubernetes', () => {
+    expect(() => nodegroup({ taints: [{ key: 'dedicated group', value: 'gpu', effect: eks.TaintEffect.NO_SCHEDULE }] })).toThrow(/^taints: node group 'Workers' has a taint key that EKS or Kubernetes rejects, got 'dedicated group'/);
+    expect(() => nodegroup({ taints: [{ key: 'dedicated', value: 'g p u', effect: eks.TaintEffect.NO_SCHEDULE }] })).toThrow(/^taints: node group 'Workers' has a value for taint 'dedicated'/);
+    expect(() => nodegroup({ taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' as eks.TaintEffect }] })).toThrow(/^taints: node group 'Workers' has taint 'dedicated' without a valid effect, got NoSchedule/);
+    expect(() => nodegroup({ taints: [{ key: 'dedicated', value: 'a', effect: eks.TaintEffect.NO_SCHEDULE }, { key: 'dedicated', value: 'b', effect: eks.TaintEffect.NO_SCHEDULE }] }))
+      .toThrow(/^taints: node group 'Workers' has two taints with key 'dedicated' and effect NO_SCHEDULE/);
+    const many = Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, effect: eks.TaintEffect.NO_SCHEDULE }));
+    expect(() => nodegroup({ taints: many })).toThrow(/^taints: a node group takes at most 50 taints, got 51/);
+  });
+
+  test('fails when an instance type is listed twice', () => {
+    expect(() => nodegroup({ instanceTypes: [new ec2.InstanceType('m7i.large'), new ec2.InstanceType('m7i.large')] })).toThrow(/^instanceTypes: node group 'Workers' lists an instance type twice/);
+  });
+
+  test('fails when maxUnavailable exceeds maxSize', () => {
+    expect(() => nodegroup({ minSize: 1, maxSize: 2, maxUnavailable: 3 })).toThrow(/^maxUnavailable and maxSize: node group 'Workers' may take 3 nodes down at once but has at most 2/);
+  });
+
+  test('fails when desiredSize is not a whole number', () => {
+    expect(() => nodegroup({ desiredSize: 2.5 })).toThrow(/^desiredSize: node group 'Workers' needs a whole number of nodes from 0, got 2.5/);
+  });
+
+  test('fails when two node groups or two Fargate profiles in props share an id', () => {
+    expect(() => cluster({ kubectl: false, nodegroups: [{ id: 'Workers' }, { id: 'Workers', minSize: 1 }] })).toThrow(/^nodegroups: id 'Workers' is used twice/);
+    expect(() => cluster({ kubectl: false, fargateProfiles: [{ id: 'Apps', selectors: [{ namespace: 'a' }] }, { id: 'Apps', selectors: [{ namespace: 'b' }] }] }))
+      .toThrow(/^fargateProfiles: id 'Apps' is used twice/);
+  });
+
+  test('fails when addNodegroup or addFargateProfile reuse an id', () => {
+    const platform = cluster({ kubectl: false, nodegroups: [{ id: 'Workers' }] });
+    expect(() => platform.addNodegroup('Workers')).toThrow(/^nodegroups: id 'Workers' is already used on Test\/Platform/);
+    platform.addFargateProfile('Apps', { selectors: [{ namespace: 'a' }] });
+    expect(() => platform.addFargateProfile('Apps', { selectors: [{ namespace: 'b' }] })).toThrow(/^fargateProfiles: id 'Apps' is already used on Test\/Platform/);
+  });
+
+  test('fails when a role is given cluster access twice', () => {
+    const stack = newStack();
+    const role = iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::111122223333:role/team');
+    expect(() => new PlatformCluster(stack, 'A', { kubectl: false, admins: [role, role] })).toThrow(/^admins and namespaceAccess: a role may be given access once, got 'arn:aws:iam::111122223333:role\/team' in admins\[0\] and in admins\[1\]/);
+    expect(() => new PlatformCluster(stack, 'B', { kubectl: false, admins: [role], namespaceAccess: [{ role, namespaces: ['apps'] }] })).toThrow(/^admins and namespaceAccess: .*in admins\[0\] and in namespaceAccess\[0\]/);
+    expect(() => new PlatformCluster(stack, 'C', { kubectl: false, namespaceAccess: [{ role, namespaces: ['apps'] }, { role, namespaces: ['web'] }] })).toThrow(/^admins and namespaceAccess: .*listing all its namespaces there/);
+  });
+
+  test('fails when namespace access lists a namespace twice or a name that is not a namespace', () => {
+    const stack = newStack();
+    const role = iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::111122223333:role/team');
+    expect(() => new PlatformCluster(stack, 'A', { kubectl: false, namespaceAccess: [{ role, namespaces: ['apps', 'apps'] }] })).toThrow(/^namespaceAccess: namespaceAccess\[0\] lists a namespace twice/);
+    expect(() => new PlatformCluster(stack, 'B', { kubectl: false, namespaceAccess: [{ role, namespaces: ['Apps'] }] })).toThrow(/^namespaceAccess: not a Kubernetes namespace name/);
+    expect(() => new PlatformCluster(stack, 'C', { kubectl: false, namespaceAccess: [{ role, namespaces: ['a'.repeat(64)] }] })).toThrow(/^namespaceAccess: not a Kubernetes namespace name/);
+  });
+
+  test('fails when a Fargate selector namespace or label is not valid for Kubernetes', () => {
+    const profile = (selectors: eks.Selector[]) => () => cluster({ kubectl: false }).addFargateProfile('P', { selectors });
+    expect(profile([{ namespace: 'My_Apps' }])).toThrow(/^selectors: not a Kubernetes namespace name on profile 'P', got 'My_Apps'/);
+    expect(profile([{ namespace: 'a'.repeat(64) }])).toThrow(/^selectors: not a Kubernetes namespace name/);
+    expect(profile([{ namespace: 'apps', labels: { 'app name': 'web' } }])).toThrow(/^selectors: not a Kubernetes label key on profile 'P', got 'app name'/);
+    expect(profile([{ namespace: 'apps', labels: { app: 'web site' } }])).toThrow(/^selectors: not a Kubernetes label value for 'app' on profile 'P', got 'web site'/);
+  });
+
+  test('fails when a log retention is a number CloudWatch Logs does not accept', () => {
+    expect(() => cluster({ kubectl: false, logRetention: 10 as logs.RetentionDays })).toThrow(/^logRetention: CloudWatch Logs keeps logs for one of .* days \(or INFINITE\), got 10/);
+    expect(() => new ContainerInsights({ fargateLogRetention: 1000 as logs.RetentionDays })).toThrow(/^fargateLogRetention: CloudWatch Logs keeps logs .*got 1000/);
+  });
+
+  test('fails when node groups are put in public subnets that assign no public IP', () => {
+    const stack = newStack();
+    const net = new PlatformVpc(stack, 'Net');
+    const platform = new PlatformCluster(stack, 'Platform', { vpc: net.vpc, kubectl: false });
+    expect(() => platform.addNodegroup('Edge', { subnets: { subnetType: ec2.SubnetType.PUBLIC } }))
+      .toThrow(/^subnets: EKS creates managed node groups in public subnets only when the subnets assign public IPs on launch, got public subnet Test\/Net\/Vpc\/PublicSubnet1 without MapPublicIpOnLaunch for node group 'Edge'/);
+  });
+
   test('warns when a spot node group has a single instance type', () => {
     const platform = cluster({ kubectl: false, nodegroups: [{ id: 'Spot', capacityType: eks.CapacityType.SPOT }] });
     Annotations.fromStack(Stack.of(platform)).hasWarning('/Test/Platform', Match.stringLikeRegexp("spot node group 'Spot' draws from one spot pool"));
+  });
+});
+
+describe('PlatformCluster with CloudFormation parameters', () => {
+  test('synthesizes node groups whose sizes and update limits come from parameters, skipping their order check with a warning', () => {
+    const stack = newStack();
+    const size = (name: string, value: number) => new CfnParameter(stack, name, { type: 'Number', default: value }).valueAsNumber;
+    const platform = new PlatformCluster(stack, 'Platform', { kubectl: false });
+    platform.addNodegroup('Workers', { minSize: size('MinNodes', 2), desiredSize: size('DesiredNodes', 3), maxSize: size('MaxNodes', 6) });
+    platform.addNodegroup('Small', { minSize: size('SmallMin', 1) });
+    platform.addNodegroup('Rolling', { maxUnavailablePercentage: size('RollPercent', 25) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EKS::Nodegroup', {
+      ScalingConfig: { MinSize: { Ref: 'MinNodes' }, DesiredSize: { Ref: 'DesiredNodes' }, MaxSize: { Ref: 'MaxNodes' } },
+      UpdateConfig: { MaxUnavailable: 1 },
+    });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: { Ref: 'SmallMin' }, DesiredSize: { Ref: 'SmallMin' }, MaxSize: 4 } });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 4 }, UpdateConfig: { MaxUnavailablePercentage: { Ref: 'RollPercent' } } });
+    const warnings = Annotations.fromStack(stack);
+    warnings.hasWarning('/Test/Platform', Match.stringLikeRegexp("minSize, maxSize and desiredSize: node group 'Workers' has sizes that are tokens"));
+    warnings.hasWarning('/Test/Platform', Match.stringLikeRegexp("node group 'Small' .*maxSize defaults to 4: pass maxSize too"));
+  });
+});
+
+describe('PlatformCluster accepts good inputs', () => {
+  test('takes valid labels, taints, selectors, namespaces, disk sizes and retention', () => {
+    const stack = newStack();
+    const role = iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::111122223333:role/team');
+    const admin = iam.Role.fromRoleArn(stack, 'A', 'arn:aws:iam::111122223333:role/admin');
+    const platform = new PlatformCluster(stack, 'Platform', {
+      kubectl: false, logRetention: logs.RetentionDays.INFINITE, admins: [admin],
+      namespaceAccess: [{ role, namespaces: ['apps', 'web-2'] }],
+      nodegroups: [{
+        id: 'Workers', diskSize: 16384, minSize: 1, maxSize: 3, maxUnavailable: 3,
+        labels: { 'team': 'payments', 'example.com/tier': 'front_end.v2', 'node.kubernetes.io/role': 'web' },
+        taints: [{ key: 'dedicated', value: 'gpu', effect: eks.TaintEffect.NO_SCHEDULE }, { key: 'dedicated', value: 'gpu', effect: eks.TaintEffect.NO_EXECUTE }, { key: 'example.com/spot', effect: eks.TaintEffect.PREFER_NO_SCHEDULE }],
+      }],
+      fargateProfiles: [{ id: 'Apps', selectors: [{ namespace: 'apps-*', labels: { 'app.kubernetes.io/name': 'web?', tier: '' } }, { namespace: 'kube-system' }] }],
+    });
+    expect(platform.nodegroups).toHaveLength(1);
+    expect(platform.fargateProfiles).toHaveLength(1);
+    Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 2);
+  });
+});
+
+describe('PlatformCluster in a public-only VPC with a public endpoint', () => {
+  const stack = newStack();
+  const net = new PlatformVpc(stack, 'Net', { layout: VpcLayout.PUBLIC_ONLY });
+  const platform = new PlatformCluster(stack, 'Platform', { vpc: net.vpc, endpointAccess: eks.EndpointAccess.PUBLIC });
+  const template = Template.fromStack(stack);
+
+  test('synthesizes, with the control plane\'s interfaces in the public subnets (the only ones)', () => {
+    const cluster = template.findResources('AWS::EKS::Cluster');
+    const subnetIds = Object.values(cluster)[0].Properties.ResourcesVpcConfig.SubnetIds;
+    expect(subnetIds).toEqual(net.vpc.publicSubnets.map((s) => ({ Ref: stack.getLogicalId(s.node.defaultChild as ec2.CfnSubnet) })));
+  });
+
+  test('runs the kubectl handler outside the VPC, where it reaches the public endpoint', () => {
+    expect(platform.kubectlEnabled).toBe(true);
+    const handlers = Object.values(template.findResources('AWS::Lambda::Function')).filter((f: any) => /kubectl/i.test(JSON.stringify(f.Properties.Description ?? f.Properties.Handler ?? '')));
+    expect(handlers.length).toBeGreaterThan(0);
+    expect(handlers.every((f: any) => f.Properties.VpcConfig === undefined)).toBe(true);
+  });
+
+  test('fails when a node group is added without subnets, or in public subnets that assign no public IP', () => {
+    expect(() => platform.addNodegroup('Default')).toThrow(/^nodegroups: node group 'Default' defaults to private subnets, got a VPC without private or isolated subnets/);
+    expect(() => platform.addNodegroup('Public', { subnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(/^subnets: EKS creates managed node groups in public subnets only when the subnets assign public IPs on launch/);
+  });
+
+  test('fails when a Fargate profile is added', () => {
+    expect(() => platform.addFargateProfile('Apps', { selectors: [{ namespace: 'apps' }] })).toThrow(/^fargateProfiles: Fargate runs pods only in private subnets/);
+  });
+
+  test('leaves the open endpoint and the kubectl handler outside the VPC visible to the audit', () => {
+    // Both follow from the caller's choice of a public-only VPC and a public endpoint: nothing is acknowledged.
+    expect(complianceRuleIds(platform)).toEqual([
+      'ContainerPlatform-EKS1', 'HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC',
+    ]);
   });
 });

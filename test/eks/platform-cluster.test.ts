@@ -281,7 +281,10 @@ describe('PlatformCluster, choices', () => {
   });
 
   test('warns when a node group runs in public subnets, and the audit still sees it', () => {
-    const { stack } = build({ nodegroups: [{ id: 'Edge', subnets: { subnetType: ec2.SubnetType.PUBLIC } }] });
+    // Public subnets that assign public IPs on launch (aws-cdk-lib's default), the only ones EKS accepts for nodes.
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1, restrictDefaultSecurityGroup: false });
+    new PlatformCluster(stack, 'Platform', { vpc, nodegroups: [{ id: 'Edge', subnets: { subnetType: ec2.SubnetType.PUBLIC } }] });
     Annotations.fromStack(stack).hasWarning('/Test/Platform', Match.stringLikeRegexp("node group 'Edge' runs nodes in public subnets"));
     expect(complianceRuleIds(stack)).toContain('ContainerPlatform-EKS5');
   });

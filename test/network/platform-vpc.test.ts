@@ -162,6 +162,13 @@ describe('PlatformVpc, other choices', () => {
     expect([...new Set(azs)].sort()).toEqual(['us-east-1a', 'us-east-1b']);
   });
 
+  test('accepts zones of one region, Local Zones and zones of the stack\'s own region', () => {
+    expect(build({ availabilityZones: ['us-gov-west-1a', 'us-gov-west-1b'] }).net.vpc.availabilityZones).toEqual(['us-gov-west-1a', 'us-gov-west-1b']);
+    expect(build({ availabilityZones: ['us-west-2a', 'us-west-2-lax-1a'] }).net.vpc.availabilityZones).toHaveLength(2);
+    const stack = new Stack(newStack().node.root as any, 'InRegion', { env: { region: 'ap-southeast-2' } });
+    expect(new PlatformVpc(stack, 'Net', { availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b', 'ap-southeast-2c'] }).vpc.availabilityZones).toHaveLength(3);
+  });
+
   test('uses the CIDR given and the retention given', () => {
     const { template } = build({ cidr: '172.20.0.0/18', flowLogRetention: logs.RetentionDays.THREE_MONTHS });
     template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '172.20.0.0/18' });
@@ -190,6 +197,30 @@ describe('PlatformVpc, bad input', () => {
 
   test('fails when a zone is named twice', () => {
     expect(() => build({ availabilityZones: ['eu-west-1a', 'eu-west-1a'] })).toThrow(/availabilityZones: zone names must be distinct/);
+  });
+
+  test('fails when the zones belong to two regions', () => {
+    expect(() => build({ availabilityZones: ['us-east-1a', 'us-east-2b'] })).toThrow(/availabilityZones: a VPC lives in one region, got zones of us-east-1 and us-east-2 \(us-east-1a, us-east-2b\); name zones of one region only/);
+    expect(() => build({ availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-central-1c'] })).toThrow(/availabilityZones: a VPC lives in one region, got zones of eu-west-1 and eu-central-1/);
+  });
+
+  test('fails when the zones belong to another region than the stack', () => {
+    const stack = new Stack(newStack().node.root as any, 'InRegion', { env: { region: 'eu-west-1' } });
+    expect(() => new PlatformVpc(stack, 'Net', { availabilityZones: ['us-east-1a', 'us-east-1b'] })).toThrow(/availabilityZones: the stack deploys to eu-west-1, got zones of us-east-1/);
+  });
+
+  test('fails when zone IDs or other strings are given instead of zone names', () => {
+    expect(() => build({ availabilityZones: ['use1-az1', 'use1-az2'] })).toThrow(/availabilityZones: 'use1-az1' is a zone ID, and a VPC subnet takes a zone name/);
+    expect(() => build({ availabilityZones: ['us-east-1', 'us-east-1b'] })).toThrow(/availabilityZones: 'us-east-1' is not an availability zone name/);
+  });
+
+  test('fails when an interface endpoint service is listed twice', () => {
+    expect(() => build({ interfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.ECR, ec2.InterfaceVpcEndpointAwsService.STS, ec2.InterfaceVpcEndpointAwsService.ECR] }))
+      .toThrow(/interfaceEndpoints: each service may appear once, got ecr.api twice/);
+  });
+
+  test('fails when the flow log retention is a number CloudWatch Logs does not accept', () => {
+    expect(() => build({ flowLogRetention: 366 as logs.RetentionDays })).toThrow(/flowLogRetention: CloudWatch Logs keeps logs for one of .* days \(or INFINITE\), got 366/);
   });
 
   test.each(['10.0.0.0', '10.0.0/16', '300.0.0.0/16', 'ten/16'])('fails when cidr is not an IPv4 block: %p', (cidr) => {

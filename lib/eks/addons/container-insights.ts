@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
 import { LogEncryptionKey } from '../../compliance/log-encryption-key';
+import { validateLogRetention } from '../../compliance/log-retention';
 import type { PlatformCluster } from '../platform-cluster';
 import { assertNotInstalled, managedAddon, podIdentityRole, resolveAddonVersion } from './addon-support';
 import type { AddonVersion } from './addon-version';
@@ -79,6 +80,7 @@ export class ContainerInsights implements IClusterAddon {
   private _fargateLogging?: eks.KubernetesManifest;
 
   constructor(props: ContainerInsightsProps = {}) {
+    validateLogRetention('fargateLogRetention', props.fargateLogRetention);
     this.props = props;
   }
 
