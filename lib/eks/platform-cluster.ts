@@ -15,6 +15,7 @@ import { VpcCniAddon } from './addons/vpc-cni';
 import { NamespaceAccess, NamespaceAccessLevel } from './cluster-access';
 import { acknowledgeClusterRole, acknowledgeKubectlHandler } from './cluster-compliance';
 import { validateEndpointAccess, validateFargateProfile } from './cluster-validation';
+import { KubectlHandlerRole, secureKubectlProvider } from './kubectl-handler';
 import { PlatformFargateProfileOptions } from './fargate-profile-options';
 import { nodeLaunchTemplate, resolveNodegroup } from './nodegroup-builder';
 import { PlatformNodegroupOptions } from './nodegroup-options';
@@ -212,6 +213,11 @@ export class PlatformCluster extends Construct {
   public readonly logKey?: kms.Key;
   /** False when `kubectl: false`: no kubectl handler, so no Helm charts and no manifests. */
   public readonly kubectlEnabled: boolean;
+  /**
+   * The kubectl handler's role, when `kubectl` is on. Its grants land in a customer-managed policy. It holds
+   * no ECR access: grant the repositories of Helm charts pulled over OCI (`repository.grantPull(kubectlRole)`).
+   */
+  public readonly kubectlRole?: iam.Role;
   /** The eks-pod-identity-agent add-on; add-ons that use Pod Identity depend on it. */
   public readonly podIdentityAgent: eks.Addon;
   /** The vpc-cni add-on. */
@@ -262,6 +268,11 @@ export class PlatformCluster extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // The library's own role for the kubectl handler: without it aws-eks-v2 attaches AWS managed policies
+    // and an inline policy to a role of its own.
+    const kubectlRole = kubectlLayer === undefined ? undefined : new KubectlHandlerRole(this, 'KubectlRole');
+    this.kubectlRole = kubectlRole;
+
     this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
       description: `Envelope-encrypts the Kubernetes secrets of ${this.node.path}`,
       enableKeyRotation: true,
@@ -285,6 +296,7 @@ export class PlatformCluster extends Construct {
       bootstrapClusterCreatorAdminPermissions: props.clusterCreatorAdmin ?? false,
       kubectlProviderOptions: kubectlLayer === undefined ? undefined : {
         kubectlLayer,
+        role: kubectlRole,
         // In the VPC, so that a private-only endpoint works and the handler's traffic stays inside.
         privateSubnets: this.privateSubnets.length > 0 ? this.privateSubnets : undefined,
       },
@@ -296,7 +308,8 @@ export class PlatformCluster extends Construct {
       'aws-eks-v2 renders EncryptionConfig Resources: [secrets], the one value EKS documents for envelope encryption; the schema marks the property deprecated, not unsupported');
     this.grantSecretsKeyToControlPlane(cfnCluster);
     acknowledgeClusterRole(this.cluster);
-    if (this.kubectlEnabled) {
+    if (kubectlRole) {
+      secureKubectlProvider(this.cluster, kubectlRole, { key: props.logKey ?? this.logKey!, retention: props.logRetention ?? DEFAULT_LOG_RETENTION });
       acknowledgeKubectlHandler(this.cluster);
     }
 
