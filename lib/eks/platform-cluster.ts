@@ -114,8 +114,9 @@ export interface PlatformClusterProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * The KMS key that encrypts the control-plane log group. Its key policy must let the CloudWatch Logs
-   * service principal of the region use it (LogEncryptionKey does).
+   * The KMS key that encrypts the control-plane log group and the kubectl handler's log groups. Its key
+   * policy must let the CloudWatch Logs service principal of the region use it for `/aws/eks/<cluster name>/cluster`
+   * and, with the kubectl handler, `<stack name>-*` (a LogEncryptionKey of this app admits them by itself).
    * @default - a LogEncryptionKey is created (rotation on, retained)
    */
   readonly logKey?: kms.IKey;

@@ -93,8 +93,9 @@ export interface PlatformVpcProps {
 
   /**
    * The KMS key that encrypts the flow log group. Its key policy must let the CloudWatch Logs
-   * service principal of the region use it.
-   * @default - a key is created with rotation on, retained when the stack is deleted
+   * service principal of the region use it for the group, whose name CloudFormation generates as
+   * `<stack name>-*` (a LogEncryptionKey of this app admits it by itself).
+   * @default - a LogEncryptionKey is created: rotation on, retained when the stack is deleted
    */
   readonly flowLogKey?: kms.IKey;
 
