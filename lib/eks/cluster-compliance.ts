@@ -10,7 +10,7 @@ export function acknowledgeClusterRole(cluster: eks.Cluster): void {
   const role = cluster.node.tryFindChild('Role');
   if (role) {
     Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
-      'EKS requires AmazonEKSClusterPolicy on the cluster role and AWS keeps it current with the control plane; no prop of aws-eks-v2 replaces it');
+      'EKS documents AmazonEKSClusterPolicy as the cluster role\'s policy and AWS extends it as the control plane gains features; a customer-managed copy would fall behind. aws-eks-v2 attaches it to the role it creates (ClusterProps.role takes a role, which would need the same permissions)');
   }
 }
 

@@ -428,7 +428,7 @@ export class PlatformCluster extends Construct {
     });
     if (options.podExecutionRole === undefined) {
       Compliance.acknowledge(profile.podExecutionRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy]',
-        'AWS maintains AmazonEKSFargatePodExecutionRolePolicy for Fargate image pulls; it allows only ECR reads, which have no narrower resource scope for pulls from any repository. Pass podExecutionRole to use your own');
+        'AWS maintains AmazonEKSFargatePodExecutionRolePolicy for Fargate image pulls; it allows only ECR reads, on every repository because the images pods run are unknown at synth (and ecr:GetAuthorizationToken has no resource scope). Pass podExecutionRole to use your own');
     }
     for (const waiter of this.computeWaiters) {
       waiter.node.addDependency(profile);
@@ -556,7 +556,7 @@ export class PlatformCluster extends Construct {
     });
     Compliance.acknowledgeAll(role, [
       { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]', reason: 'EKS requires AmazonEKSWorkerNodePolicy (or an equal policy AWS keeps current) on node roles so nodes can join and use Pod Identity. Pass nodeRole to use your own' },
-      { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]', reason: 'AmazonEC2ContainerRegistryPullOnly is the narrowest AWS policy for image pulls, which come from repositories unknown at synth. Pass nodeRole to use your own' },
+      { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]', reason: 'AmazonEC2ContainerRegistryPullOnly is the narrowest AWS managed policy for image pulls, which come from repositories unknown at synth (and ecr:GetAuthorizationToken has no resource scope). Pass nodeRole to use your own' },
     ]);
     return role;
   }
