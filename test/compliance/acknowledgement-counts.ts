@@ -13,6 +13,14 @@ export function reportsOf(examples: Map<string, SynthesizedExample>): Map<string
   return new Map([...examples].map(([id, e]) => [id, ComplianceReport.check(e.stack, ComplianceReport.platformPacks())]));
 }
 
+/** The README's column titles of the packs. */
+const TITLES: Record<string, string> = {
+  'NIST.800.53.R5': 'NIST 800-53 R5', 'HIPAA.Security': 'HIPAA Security', 'PCI.DSS.321': 'PCI DSS 3.2.1',
+};
+
+/** The README's header row of the table. */
+export const HEADER = `| Example | ${PACKS.map((p) => TITLES[p] ?? p).join(' | ')} | Total | Unmatched acknowledgements |`;
+
 /** A Markdown table: one row per example, one column per pack, the acknowledged findings in each cell. */
 export function acknowledgedTable(reports: Map<string, ComplianceReport>): string {
   const rows = [...reports].map(([id, r]) => {
@@ -20,7 +28,7 @@ export function acknowledgedTable(reports: Map<string, ComplianceReport>): strin
     return `| ${id} | ${counts.join(' | ')} | ${r.acknowledged.length} | ${r.unmatchedAcknowledgements.length} |`;
   });
   return [
-    `| Example | ${PACKS.join(' | ')} | Total | Unmatched acknowledgements |`,
+    HEADER,
     `| --- |${PACKS.map(() => ' ---: |').join('')} ---: | ---: |`,
     ...rows,
   ].join('\n');
