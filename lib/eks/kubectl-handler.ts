@@ -22,7 +22,6 @@ import { ManagedPolicyRole } from '../compliance/managed-policy-role';
  */
 export class KubectlHandlerRole extends ManagedPolicyRole {
   private declining = true;
-  private readonly declinedPolicies: iam.IManagedPolicy[] = [];
 
   constructor(scope: Construct, id: string) {
     super(scope, id, {
@@ -32,20 +31,26 @@ export class KubectlHandlerRole extends ManagedPolicyRole {
   }
 
   public addManagedPolicy(policy: iam.IManagedPolicy): void {
-    // Own policies are iam.ManagedPolicy constructs; what aws-eks-v2 attaches are imported AWS managed ARNs.
-    if (this.declining && !(policy instanceof iam.ManagedPolicy)) {
-      this.declinedPolicies.push(policy);
+    // Only the three policies named above are declined: anything else aws-eks-v2 may attach in a later
+    // release is kept, and the audit then shows it rather than the handler failing at deploy.
+    if (this.declining && REPLACED_POLICIES.some((name) => JSON.stringify(Stack.of(this).resolve(policy.managedPolicyArn)).includes(`:iam::aws:policy/${name}`))) {
       return;
     }
     super.addManagedPolicy(policy);
   }
 
   /** Ends the window in which aws-eks-v2 builds the provider; later managed policies are attached as given. */
-  public stopDeclining(): iam.IManagedPolicy[] {
+  public stopDeclining(): void {
     this.declining = false;
-    return [...this.declinedPolicies];
   }
 }
+
+/** The AWS managed policies aws-eks-v2's KubectlProvider attaches to the handler role (aws-cdk-lib 2.276.0). */
+const REPLACED_POLICIES = [
+  'service-role/AWSLambdaVPCAccessExecutionRole',
+  'AmazonEC2ContainerRegistryReadOnly',
+  'AmazonElasticContainerRegistryPublicReadOnly',
+];
 
 /**
  * Lets a Lambda function in a VPC manage its network interfaces, as AWSLambdaVPCAccessExecutionRole does,

@@ -83,6 +83,16 @@ describe('the kubectl handler of a default PlatformCluster', () => {
   });
 });
 
+describe('the kubectl handler role after construction', () => {
+  test('keeps an AWS managed policy the user attaches, even one aws-eks-v2\'s was declined for', () => {
+    const stack = newStack();
+    const platform = new PlatformCluster(stack, 'Platform');
+    platform.kubectlRole!.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryReadOnly'));
+    const arns = JSON.stringify(Template.fromStack(stack).toJSON().Resources[logicalId(platform.kubectlRole!)].Properties.ManagedPolicyArns);
+    expect(arns).toContain(':iam::aws:policy/AmazonEC2ContainerRegistryReadOnly');
+  });
+});
+
 describe('the kubectl handler with a given log key and retention', () => {
   test('writes its logs with that key for that long, and has no unacknowledged finding', () => {
     const stack = newStack();
