@@ -15,6 +15,7 @@ import { VpcCniAddon } from './addons/vpc-cni';
 import { NamespaceAccess, NamespaceAccessLevel } from './cluster-access';
 import { acknowledgeClusterRole, acknowledgeKubectlHandler } from './cluster-compliance';
 import { validateClusterProps, validateEndpointAccess, validateFargateProfile, validateNodegroupSubnets, validateUniqueChildId } from './cluster-validation';
+import { KubectlHandlerRole, secureKubectlProvider } from './kubectl-handler';
 import { PlatformFargateProfileOptions } from './fargate-profile-options';
 import { nodeLaunchTemplate, resolveNodegroup } from './nodegroup-builder';
 import { PlatformNodegroupOptions } from './nodegroup-options';
@@ -113,8 +114,9 @@ export interface PlatformClusterProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * The KMS key that encrypts the control-plane log group. Its key policy must let the CloudWatch Logs
-   * service principal of the region use it (LogEncryptionKey does).
+   * The KMS key that encrypts the control-plane log group and the kubectl handler's log groups. Its key
+   * policy must let the CloudWatch Logs service principal of the region use it for `/aws/eks/<cluster name>/cluster`
+   * and, with the kubectl handler, `<stack name>-*` (a LogEncryptionKey of this app admits them by itself).
    * @default - a LogEncryptionKey is created (rotation on, retained)
    */
   readonly logKey?: kms.IKey;
@@ -212,6 +214,11 @@ export class PlatformCluster extends Construct {
   public readonly logKey?: kms.Key;
   /** False when `kubectl: false`: no kubectl handler, so no Helm charts and no manifests. */
   public readonly kubectlEnabled: boolean;
+  /**
+   * The kubectl handler's role, when `kubectl` is on. Its grants land in a customer-managed policy. It holds
+   * no ECR access: grant the repositories of Helm charts pulled over OCI (`repository.grantPull(kubectlRole)`).
+   */
+  public readonly kubectlRole?: iam.Role;
   /** The eks-pod-identity-agent add-on; every node group waits for it (aws-node gets its credentials through it). */
   public readonly podIdentityAgent: eks.Addon;
   /** The vpc-cni add-on. */
@@ -265,6 +272,11 @@ export class PlatformCluster extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // The library's own role for the kubectl handler: without it aws-eks-v2 attaches AWS managed policies
+    // and an inline policy to a role of its own.
+    const kubectlRole = kubectlLayer === undefined ? undefined : new KubectlHandlerRole(this, 'KubectlRole');
+    this.kubectlRole = kubectlRole;
+
     this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
       description: `Envelope-encrypts the Kubernetes secrets of ${this.node.path}`,
       enableKeyRotation: true,
@@ -290,6 +302,7 @@ export class PlatformCluster extends Construct {
       bootstrapClusterCreatorAdminPermissions: props.clusterCreatorAdmin ?? false,
       kubectlProviderOptions: kubectlLayer === undefined ? undefined : {
         kubectlLayer,
+        role: kubectlRole,
         // In the VPC, so that a private-only endpoint works and the handler's traffic stays inside.
         privateSubnets: this.privateSubnets.length > 0 ? this.privateSubnets : undefined,
       },
@@ -302,7 +315,8 @@ export class PlatformCluster extends Construct {
       'aws-eks-v2 renders EncryptionConfig Resources: [secrets], the one value EKS documents for envelope encryption; the schema marks the property deprecated, not unsupported');
     this.grantSecretsKeyToControlPlane(cfnCluster);
     acknowledgeClusterRole(this.cluster);
-    if (this.kubectlEnabled) {
+    if (kubectlRole) {
+      secureKubectlProvider(this.cluster, kubectlRole, { key: props.logKey ?? this.logKey!, retention: props.logRetention ?? DEFAULT_LOG_RETENTION });
       acknowledgeKubectlHandler(this.cluster);
     }
 
@@ -438,7 +452,7 @@ export class PlatformCluster extends Construct {
     });
     if (options.podExecutionRole === undefined) {
       Compliance.acknowledge(profile.podExecutionRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy]',
-        'AWS maintains AmazonEKSFargatePodExecutionRolePolicy for Fargate image pulls; it allows only ECR reads, which have no narrower resource scope for pulls from any repository. Pass podExecutionRole to use your own');
+        'AWS maintains AmazonEKSFargatePodExecutionRolePolicy for Fargate image pulls; it allows only ECR reads, on every repository because the images pods run are unknown at synth (and ecr:GetAuthorizationToken has no resource scope). Pass podExecutionRole to use your own');
     }
     // A waiter's pods may be selected by this profile and need it before they can run (see waitForCompute).
     for (const waiter of this.computeWaiters) {
@@ -603,7 +617,7 @@ export class PlatformCluster extends Construct {
     });
     Compliance.acknowledgeAll(role, [
       { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]', reason: 'EKS requires AmazonEKSWorkerNodePolicy (or an equal policy AWS keeps current) on node roles so nodes can join and use Pod Identity. Pass nodeRole to use your own' },
-      { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]', reason: 'AmazonEC2ContainerRegistryPullOnly is the narrowest AWS policy for image pulls, which come from repositories unknown at synth. Pass nodeRole to use your own' },
+      { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]', reason: 'AmazonEC2ContainerRegistryPullOnly is the narrowest AWS managed policy for image pulls, which come from repositories unknown at synth (and ecr:GetAuthorizationToken has no resource scope). Pass nodeRole to use your own' },
     ]);
     return role;
   }
