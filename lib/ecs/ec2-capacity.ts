@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
 import { ContainerInstanceImage, Ec2ComputeOptions } from './service-compute';
-import { ManagedPolicyRole } from './managed-policy-role';
+import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 
 /** Bottlerocket's OS volume: above the AMI's snapshot size, which must fit. */
 const BOTTLEROCKET_OS_VOLUME_GIB = 8;

@@ -16,7 +16,7 @@ import { PlatformVpc } from '../network/platform-vpc';
 import { ContainerRepository } from '../registry/container-repository';
 import { createEc2Capacity } from './ec2-capacity';
 import { LoadBalancedServiceProps } from './load-balanced-service-props';
-import { ManagedPolicyRole } from './managed-policy-role';
+import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 import { ComputeType, ServiceCompute } from './service-compute';
 import { ServiceDeployment } from './service-deployment';
 import { ImageSource } from './service-image';
