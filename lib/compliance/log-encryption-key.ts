@@ -14,7 +14,7 @@ export interface LogEncryptionKeyProps {
 
   /**
    * What happens to the key when it leaves the stack. Logs encrypted with a deleted key are lost.
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept when the stack is deleted, removed when its first create rolls back)
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -51,7 +51,7 @@ export class LogEncryptionKey extends kms.Key {
     super(scope, id, {
       description: props.description ?? `Encrypts CloudWatch log groups of ${scope.node.path}/${id}`,
       enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.patterns = [...(props.logGroupNamePatterns ?? [])];
     for (const p of this.patterns) {

@@ -162,7 +162,7 @@ export class LoadBalancedService extends Construct {
       }
     } else {
       if (props.enableExecuteCommand) {
-        this.execLogGroup = new logs.LogGroup(this, 'ExecLogGroup', { retention: logRetention, encryptionKey: logKey, removalPolicy: RemovalPolicy.RETAIN });
+        this.execLogGroup = new logs.LogGroup(this, 'ExecLogGroup', { retention: logRetention, encryptionKey: logKey, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
       }
       this.cluster = new ecs.Cluster(this, 'Cluster', {
         vpc: this.vpc,
@@ -205,7 +205,7 @@ export class LoadBalancedService extends Construct {
         taskRole: this.taskRole,
       });
     }
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logRetention, encryptionKey: logKey, removalPolicy: RemovalPolicy.RETAIN });
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logRetention, encryptionKey: logKey, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
     const image = props.image;
     let containerImage: ecs.ContainerImage;
     if (image.source === ImageSource.NEW_REPOSITORY) {

@@ -310,6 +310,9 @@ export class ServiceLoadBalancer extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
+      // RETAIN even when a first create rolls back: ELB writes a test object as soon as logging is on, and
+      // CloudFormation cannot delete a bucket that is not empty (the rollback would fail). Its name is
+      // generated, so a retry creates a new bucket.
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: retention, noncurrentVersionExpiration: NONCURRENT_LOG_VERSION_EXPIRY }],
     });
@@ -374,7 +377,9 @@ export class ServiceLoadBalancer extends Construct {
       logGroupName: `aws-waf-logs-${Names.uniqueResourceName(this, { maxLength: 400 })}`,
       retention: options.logRetention,
       encryptionKey: key,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept when the stack is deleted, removed when its first create rolls back: the name is fixed, so a
+      // group left by a failed create would make the retry fail with 'already exists'.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
       resourceArn: webAcl.attrArn,

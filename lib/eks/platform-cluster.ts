@@ -269,7 +269,9 @@ export class PlatformCluster extends Construct {
       logGroupName: `/aws/eks/${clusterName}/cluster`,
       retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
       encryptionKey: props.logKey ?? this.logKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept when the stack is deleted; removed when the first create rolls back, because its fixed name
+      // would make the retry fail with 'already exists'. The cluster depends on it, so it goes after the cluster.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     // The library's own role for the kubectl handler: without it aws-eks-v2 attaches AWS managed policies
@@ -280,7 +282,7 @@ export class PlatformCluster extends Construct {
     this.secretsKey = props.secretsKey ?? new kms.Key(this, 'SecretsKey', {
       description: `Envelope-encrypts the Kubernetes secrets of ${this.node.path}`,
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.cluster = new eks.Cluster(this, 'Cluster', {

@@ -257,7 +257,7 @@ export class PlatformVpc extends Construct {
       this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
         retention: props.flowLogRetention ?? DEFAULT_FLOW_LOG_RETENTION,
         encryptionKey: props.flowLogKey ?? this.flowLogKey,
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
       // A customer-managed policy rather than the inline one the FlowLog L2 would write (HIPAA, NIST and
       // PCI flag inline policies); the role is then closed to further grants.

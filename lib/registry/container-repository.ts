@@ -59,7 +59,7 @@ export interface ContainerRepositoryProps {
 
   /**
    * What happens to the repository when it leaves the stack.
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept when the stack is deleted, removed when its first create rolls back, so a fixed `repositoryName` does not block the retry)
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -123,7 +123,7 @@ export class ContainerRepository extends ecr.Repository {
     if (exclusions !== undefined && exclusions.length > 0 && mutability !== ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION && mutability !== ecr.TagMutability.MUTABLE_WITH_EXCLUSION) {
       throw new Error(`mutableTagExclusions: exclusion filters need imageTagMutability IMMUTABLE_WITH_EXCLUSION, got ${mutability}; set imageTagMutability: ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION`);
     }
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     if (props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {
       throw new Error(`emptyOnDelete: images can only be deleted with the repository, but removalPolicy is ${removalPolicy}; set removalPolicy: RemovalPolicy.DESTROY as well, or drop emptyOnDelete`);
     }

@@ -63,7 +63,7 @@ describe('LoadBalancedService on Fargate, compliant configuration (HTTPS, WAF, K
 
   test('logs to a retained log group encrypted with a key the CloudWatch Logs service may use', () => {
     template.hasResource('AWS::Logs::LogGroup', {
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [id(svc.logKey), 'Arn'] } },
     });
     template.hasResourceProperties('AWS::KMS::Key', {

@@ -83,7 +83,7 @@ describe('ServiceLoadBalancer with a certificate (the compliant configuration)',
     });
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: { 'Fn::GetAtt': [stack.getLogicalId(lb.webAcl!), 'Arn'] } });
     template.hasResource('AWS::Logs::LogGroup', {
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       Properties: Match.objectLike({ LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'), KmsKeyId: Match.anyValue(), RetentionInDays: 365 }),
     });
     template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 1);

@@ -53,7 +53,7 @@ describe('PlatformCluster, default configuration with a node group and a Fargate
 
   test('envelope-encrypts secrets with a rotated, retained key the control plane may use', () => {
     template.hasResourceProperties('AWS::EKS::Cluster', { EncryptionConfig: [{ Provider: { KeyArn: { 'Fn::GetAtt': [id(platform.secretsKey), 'Arn'] } }, Resources: ['secrets'] }] });
-    template.hasResource('AWS::KMS::Key', { Properties: Match.objectLike({ EnableKeyRotation: true, Description: Match.stringLikeRegexp('Kubernetes secrets') }), DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::KMS::Key', { Properties: Match.objectLike({ EnableKeyRotation: true, Description: Match.stringLikeRegexp('Kubernetes secrets') }), DeletionPolicy: 'RetainExceptOnCreate' });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: id(platform.cluster.role) }],
       PolicyDocument: { Statement: [Match.objectLike({ Action: Match.arrayWith(['kms:CreateGrant', 'kms:Decrypt']), Resource: { 'Fn::GetAtt': [id(platform.secretsKey), 'Arn'] } })] },
@@ -68,7 +68,7 @@ describe('PlatformCluster, default configuration with a node group and a Fargate
     const name = (platform.cluster.node.defaultChild as eks.CfnCluster).name;
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { LogGroupName: `/aws/eks/${name}/cluster`, RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [id(platform.logKey!), 'Arn'] } },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
     expect(template.toJSON().Resources[id(platform.cluster)].DependsOn).toContain(stack.getLogicalId(platform.logGroup.node.defaultChild as any));
   });

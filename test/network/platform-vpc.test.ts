@@ -60,7 +60,7 @@ describe('PlatformVpc, public and private layout (default)', () => {
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', ResourceType: 'VPC', LogDestinationType: 'cloud-watch-logs' });
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(net.flowLogKey!.node.defaultChild as any), 'Arn'] } },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
   });
 

@@ -29,7 +29,7 @@ describe('ContainerRepository defaults', () => {
   });
 
   test('is retained when the stack is deleted, and not emptied', () => {
-    template.hasResource('AWS::ECR::Repository', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::ECR::Repository', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
     template.resourceCountIs('Custom::ECRAutoDeleteImages', 0);
     template.hasResourceProperties('AWS::ECR::Repository', { EmptyOnDelete: Match.absent() });
   });

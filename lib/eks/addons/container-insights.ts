@@ -147,7 +147,7 @@ export class ContainerInsights implements IClusterAddon {
       logGroupName: `/aws/eks/${cluster.cluster.clusterName}/fargate`,
       retention: this.props.fargateLogRetention ?? DEFAULT_FARGATE_LOG_RETENTION,
       encryptionKey: this.props.fargateLogKey ?? new LogEncryptionKey(scope, 'FargateLogKey', { description: `Encrypts the Fargate pod logs of ${cluster.node.path}` }),
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this._fargateLogGroup = logGroup;
 

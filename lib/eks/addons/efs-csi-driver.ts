@@ -64,7 +64,7 @@ export interface EfsCsiDriverProps {
 
   /**
    * What happens to the file system when it leaves the stack.
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE (kept when the stack is deleted, removed when its first create rolls back)
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -240,7 +240,7 @@ export class EfsCsiDriver implements IClusterAddon {
       securityGroup,
       encrypted: true,
       kmsKey: this.props.encryptionKey,
-      removalPolicy: this.props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: this.props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       enableAutomaticBackups: automaticBackups,
       throughputMode: THROUGHPUT_MODE,
       performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,

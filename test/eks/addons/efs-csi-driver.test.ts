@@ -57,7 +57,7 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
   test('creates an encrypted file system with automatic backups and elastic throughput, retained on delete', () => {
     template.hasResource('AWS::EFS::FileSystem', {
       Properties: Match.objectLike({ Encrypted: true, BackupPolicy: { Status: 'ENABLED' }, ThroughputMode: 'elastic', PerformanceMode: 'generalPurpose' }),
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
   });
