@@ -6,8 +6,9 @@ import { Construct } from 'constructs';
 
 /** Untagged images are build leftovers and superseded digests: two weeks is enough to roll back to one. */
 const DEFAULT_UNTAGGED_EXPIRY_DAYS = 14;
-/** Enough tagged releases for rollbacks and audits, far below ECR's 20,000 images per repository. */
-const DEFAULT_MAX_TAGGED_IMAGES = 100;
+/** ECR allows at most 100 patterns in a rule's tagPatternList and 4 wildcards in each (Lifecycle policy properties). */
+const MAX_TAG_PATTERNS = 100;
+const MAX_WILDCARDS_PER_PATTERN = 4;
 /** ECR's own limit on images per repository. */
 const ECR_MAX_IMAGES = 20000;
 /** ECR repository names: lowercase path segments, 2-256 characters (ECR API reference, CreateRepository). */
@@ -40,16 +41,28 @@ export interface ContainerRepositoryProps {
   readonly imageScanOnPush?: boolean;
 
   /**
-   * Days after which untagged images expire.
+   * Days after which untagged images expire. With mutable tags, pushing a tag again leaves the image it
+   * named untagged while services may still run it (ECS pins the digest a tag had at deployment), so
+   * keep this longer than the time between deployments, or keep tags immutable (the default).
    * @default 14
    */
   readonly untaggedImageExpiryDays?: number;
 
   /**
-   * How many images to keep in all; the oldest beyond this count expire.
-   * @default 100
+   * How many images tagged with one of `countedTagPatterns` to keep; the oldest beyond this count
+   * expire. It needs `countedTagPatterns`: a count over every image would expire an old release that a
+   * service still runs, and rollbacks, scale-out and node replacement would then fail to pull it.
+   * @default - no count rule: tagged images never expire (untagged ones do, see `untaggedImageExpiryDays`)
    */
   readonly maxImageCount?: number;
+
+  /**
+   * The tags `maxImageCount` counts, as ECR tag patterns (`*` matches any characters), e.g.
+   * `['pr-*', 'dev-*']` for throwaway builds. Give the tags that services deploy a form these patterns
+   * do not match (e.g. release versions `1.4.2` or `v*`), so that the images they run never expire.
+   * @default - none; required with `maxImageCount`
+   */
+  readonly countedTagPatterns?: string[];
 
   /**
    * Use a KMS key instead of ECR's AES256 encryption. Images are then readable only by principals the key allows.
@@ -83,8 +96,12 @@ export interface ContainerRepositoryProps {
 }
 
 /**
- * An ECR repository with safe defaults: scan on push, immutable tags, lifecycle rules that expire
- * untagged images and cap the total, encryption, and retention when the stack is deleted.
+ * An ECR repository with safe defaults: scan on push, immutable tags, a lifecycle rule that expires
+ * untagged images (and, when asked, a count of throwaway tags), encryption, and retention when the
+ * stack is deleted.
+ *
+ * No default rule expires a tagged image: with immutable tags (the default) an image a service runs
+ * stays tagged, so it cannot expire under it. Count rules apply only to the tags you name.
  *
  * It is an `ecr.Repository`, so it goes wherever an `ecr.IRepository` is accepted
  * (`ecs.ContainerImage.fromEcrRepository(repo, tag)`, `repo.grantPull(role)`).
@@ -114,9 +131,30 @@ export class ContainerRepository extends ecr.Repository {
     if (!Token.isUnresolved(expiry) && (!Number.isInteger(expiry) || expiry < 1)) {
       throw new Error(`untaggedImageExpiryDays: must be a whole number of days of at least 1, got ${expiry}; e.g. 14`);
     }
-    const maxImages = props.maxImageCount ?? DEFAULT_MAX_TAGGED_IMAGES;
-    if (!Token.isUnresolved(maxImages) && (!Number.isInteger(maxImages) || maxImages < 1 || maxImages > ECR_MAX_IMAGES)) {
+    const maxImages = props.maxImageCount;
+    if (maxImages !== undefined && !Token.isUnresolved(maxImages) && (!Number.isInteger(maxImages) || maxImages < 1 || maxImages > ECR_MAX_IMAGES)) {
       throw new Error(`maxImageCount: must be a whole number from 1 to ${ECR_MAX_IMAGES}, got ${maxImages}; keep at least the image in service and a rollback target, e.g. 100`);
+    }
+    const patterns = props.countedTagPatterns ?? [];
+    if (maxImages !== undefined && patterns.length === 0) {
+      throw new Error(`maxImageCount and countedTagPatterns: a count over every tag can expire an image a running service uses, got maxImageCount ${maxImages} without countedTagPatterns; name the throwaway tags it counts (e.g. countedTagPatterns: ['pr-*', 'dev-*']) or drop maxImageCount`);
+    }
+    if (maxImages === undefined && patterns.length > 0) {
+      throw new Error(`countedTagPatterns: the patterns say which tags maxImageCount counts, got ${patterns.length} patterns without maxImageCount; set maxImageCount (e.g. 20) or drop countedTagPatterns`);
+    }
+    if (patterns.length > MAX_TAG_PATTERNS) {
+      throw new Error(`countedTagPatterns: ECR takes at most ${MAX_TAG_PATTERNS} patterns in a rule, got ${patterns.length}; use wildcards to cover more tags with fewer patterns`);
+    }
+    for (const pattern of patterns) {
+      if (Token.isUnresolved(pattern)) {
+        continue;
+      }
+      if (!/^[A-Za-z0-9_.*-]{1,128}$/.test(pattern) || (pattern.match(/\*/g) ?? []).length > MAX_WILDCARDS_PER_PATTERN) {
+        throw new Error(`countedTagPatterns: not an ECR tag pattern, got '${pattern}'; use tag characters (letters, digits, '_', '.', '-') and at most ${MAX_WILDCARDS_PER_PATTERN} '*' wildcards, e.g. 'pr-*'`);
+      }
+      if (pattern.replace(/\*/g, '') === '') {
+        throw new Error(`countedTagPatterns: '${pattern}' matches every tag, so the count rule could expire an image a running service uses, got '${pattern}'; name the throwaway tags only, e.g. 'pr-*'`);
+      }
     }
     const mutability = props.imageTagMutability ?? ecr.TagMutability.IMMUTABLE;
     const exclusions = props.mutableTagExclusions;
@@ -142,9 +180,15 @@ export class ContainerRepository extends ecr.Repository {
       removalPolicy,
       emptyOnDelete: props.emptyOnDelete,
       lifecycleRules: [
+        // Untagged images are superseded builds: with immutable tags, nothing a service deploys by tag is among them.
         { rulePriority: 1, description: `Expire untagged images after ${expiry} days`, tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(expiry) },
-        // ECR requires the TagStatus.ANY rule to have the highest priority number.
-        { rulePriority: 2, description: `Keep the newest ${maxImages} images`, tagStatus: ecr.TagStatus.ANY, maxImageCount: maxImages },
+        ...(maxImages === undefined ? [] : [{
+          rulePriority: 2,
+          description: `Keep the newest ${maxImages} images tagged ${patterns.join(', ')}`,
+          tagStatus: ecr.TagStatus.TAGGED,
+          tagPatternList: patterns,
+          maxImageCount: maxImages,
+        }]),
       ],
     };
   }

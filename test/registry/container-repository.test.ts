@@ -34,12 +34,11 @@ describe('ContainerRepository defaults', () => {
     template.hasResourceProperties('AWS::ECR::Repository', { EmptyOnDelete: Match.absent() });
   });
 
-  test('expires untagged images after 14 days, then keeps the newest 100 images', () => {
+  test('expires untagged images after 14 days and never a tagged image', () => {
     const repoProps = Object.values(template.findResources('AWS::ECR::Repository'))[0].Properties;
     const policy = JSON.parse(repoProps.LifecyclePolicy.LifecyclePolicyText);
     expect(policy.rules).toEqual([
       expect.objectContaining({ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 14, countUnit: 'days' } }),
-      expect.objectContaining({ rulePriority: 2, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 } }),
     ]);
   });
 
@@ -97,10 +96,13 @@ describe('ContainerRepository options', () => {
     });
   });
 
-  test('uses the expiry and count given', () => {
-    const { template } = build({ untaggedImageExpiryDays: 3, maxImageCount: 20 });
+  test('uses the expiry given, and counts only the tags countedTagPatterns names', () => {
+    const { template } = build({ untaggedImageExpiryDays: 3, maxImageCount: 20, countedTagPatterns: ['pr-*', 'dev-*'] });
     const text = Object.values(template.findResources('AWS::ECR::Repository'))[0].Properties.LifecyclePolicy.LifecyclePolicyText;
-    expect(JSON.parse(text).rules.map((r: any) => r.selection.countNumber)).toEqual([3, 20]);
+    expect(JSON.parse(text).rules).toEqual([
+      expect.objectContaining({ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countNumber: 3, countUnit: 'days' } }),
+      expect.objectContaining({ rulePriority: 2, selection: { tagStatus: 'tagged', tagPatternList: ['pr-*', 'dev-*'], countType: 'imageCountMoreThan', countNumber: 20 } }),
+    ]);
   });
 });
 
@@ -114,7 +116,28 @@ describe('ContainerRepository, bad input', () => {
   });
 
   test.each([0, 20001])('fails when maxImageCount is %p', (maxImageCount) => {
-    expect(() => build({ maxImageCount })).toThrow(/maxImageCount: must be a whole number from 1 to 20000, got/);
+    expect(() => build({ maxImageCount, countedTagPatterns: ['pr-*'] })).toThrow(/maxImageCount: must be a whole number from 1 to 20000, got/);
+  });
+
+  test('fails when maxImageCount would count every tag (no countedTagPatterns)', () => {
+    expect(() => build({ maxImageCount: 100 })).toThrow(/^maxImageCount and countedTagPatterns: a count over every tag can expire an image a running service uses, got maxImageCount 100 without countedTagPatterns/);
+  });
+
+  test('fails when countedTagPatterns are given without maxImageCount', () => {
+    expect(() => build({ countedTagPatterns: ['pr-*'] })).toThrow(/^countedTagPatterns: the patterns say which tags maxImageCount counts, got 1 patterns without maxImageCount/);
+  });
+
+  test.each(['*', '**'])('fails when a counted tag pattern matches every tag (%p)', (pattern) => {
+    expect(() => build({ maxImageCount: 10, countedTagPatterns: [pattern] })).toThrow(/^countedTagPatterns: '\*+' matches every tag/);
+  });
+
+  test.each(['pr/*', 'a*b*c*d*e*f', 'x'.repeat(129), 'with space'])('fails when a counted tag pattern is not an ECR tag pattern (%p)', (pattern) => {
+    expect(() => build({ maxImageCount: 10, countedTagPatterns: [pattern] })).toThrow(/^countedTagPatterns: not an ECR tag pattern, got/);
+  });
+
+  test('fails when more than 100 counted tag patterns are given', () => {
+    const countedTagPatterns = Array.from({ length: 101 }, (_, i) => `pr${i}-*`);
+    expect(() => build({ maxImageCount: 10, countedTagPatterns })).toThrow(/^countedTagPatterns: ECR takes at most 100 patterns in a rule, got 101/);
   });
 
   test('fails when exclusion filters are given with plain immutable tags', () => {
