@@ -223,5 +223,8 @@ export function nodeLaunchTemplate(scope: Construct, id: string, amiType: eks.No
     httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
     httpPutResponseHopLimit: options.imdsHopLimit ?? DEFAULT_IMDS_HOP_LIMIT,
     blockDevices,
+    // One-minute EC2 metrics, as terraform-aws-eks's node launch templates default to; Monitoring is not
+    // among the settings EKS refuses in a node group's template (LaunchTemplateSpecification, EKS API reference).
+    detailedMonitoring: options.detailedMonitoring ?? true,
   });
 }

@@ -113,6 +113,13 @@ export interface PlatformNodegroupOptions {
   readonly imdsHopLimit?: number;
 
   /**
+   * EC2 detailed monitoring of the nodes: one-minute instead of five-minute instance metrics, billed per
+   * metric (about seven metrics a node).
+   * @default true
+   */
+  readonly detailedMonitoring?: boolean;
+
+  /**
    * The IAM role of the nodes. It needs AmazonEKSWorkerNodePolicy and ECR pull permissions.
    * @default - a role with AmazonEKSWorkerNodePolicy and AmazonEC2ContainerRegistryPullOnly; no
    *   AmazonEKS_CNI_Policy, because the VPC CNI gets its own role through Pod Identity

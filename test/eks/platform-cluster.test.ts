@@ -116,6 +116,14 @@ describe('PlatformCluster, default configuration with a node group and a Fargate
     });
   });
 
+  test('turns on detailed monitoring of the nodes by default, and off when asked', () => {
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ Monitoring: { Enabled: true } }) });
+    const other = newStack();
+    const cluster = new PlatformCluster(other, 'Platform', { nodegroups: [{ id: 'Quiet', detailedMonitoring: false }] });
+    expect(cluster.launchTemplates).toHaveLength(1);
+    Template.fromStack(other).hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ Monitoring: { Enabled: false } }) });
+  });
+
   test('sets the node group defaults: AL2023 x86, on-demand, 2..4 nodes, one unavailable, no force update, auto repair, private subnets', () => {
     template.hasResourceProperties('AWS::EKS::Nodegroup', {
       AmiType: 'AL2023_x86_64_STANDARD',
