@@ -213,6 +213,10 @@ export class ServiceCompute {
 
   /** Tasks on EC2 container instances of an Auto Scaling group capacity provider with managed scaling. */
   public static ec2(options: Ec2ComputeOptions): ServiceCompute {
+    if (Token.isUnresolved(options.instanceType.toString())) {
+      // aws-cdk-lib reads the architecture from the name to pick the AMI, and fails on a token naming no prop.
+      throw new Error('instanceType: the container instance AMI (x86_64 or arm64) follows from the instance type, so it must be known at synth, got a token; pass a literal such as ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE)');
+    }
     const minInstances = options.minInstances ?? DEFAULT_EC2_MIN_INSTANCES;
     const maxInstances = options.maxInstances ?? DEFAULT_EC2_MAX_INSTANCES;
     checkWholeNumber('minInstances', minInstances, 0, 100000);

@@ -296,6 +296,9 @@ const ZONE_NAME = /^([a-z]{2}(?:-[a-z]+)+-\d+)(?:-[a-z]+-\d+)?[a-z]$/;
 const ZONE_ID = /^[a-z]{2,4}\d+-(?:[a-z]+\d+-)?az\d+$/;
 
 function resolveAvailabilityZones(azCount: number | undefined, names: string[] | undefined, stackRegion: string): string[] {
+  if (azCount !== undefined && Token.isUnresolved(azCount)) {
+    throw new Error('azCount: the number of zones must be known at synth to lay out subnets, got a token; pass 2 or 3');
+  }
   if (azCount !== undefined && (!Number.isInteger(azCount) || azCount < 2 || azCount > 3)) {
     throw new Error(`azCount: a container platform VPC spans 2 or 3 availability zones, got ${azCount}; use 2 (lower cost) or 3 (survives a zone with a majority left)`);
   }

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -185,6 +185,12 @@ describe('PlatformVpc, other choices', () => {
 describe('PlatformVpc, bad input', () => {
   test.each([0, 1, 4, 2.5])('fails when azCount is %p', (azCount) => {
     expect(() => build({ azCount })).toThrow(/^azCount: a container platform VPC spans 2 or 3 availability zones, got/);
+  });
+
+  test('fails when azCount is a token (subnets are laid out at synth)', () => {
+    const stack = newStack();
+    const azCount = new CfnParameter(stack, 'AzCount', { type: 'Number' }).valueAsNumber;
+    expect(() => new PlatformVpc(stack, 'Net', { azCount })).toThrow(/^azCount: the number of zones must be known at synth to lay out subnets, got a token; pass 2 or 3$/);
   });
 
   test('fails when azCount and availabilityZones disagree', () => {
