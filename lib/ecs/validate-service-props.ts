@@ -194,7 +194,7 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
     Annotations.of(scope).addWarningV2('cdk-container-platform:rootUser', `user: the container runs as root, got '${user}'; a process that escapes the container is then root on the host (EC2) or in the task; use a non-root uid such as '1000'`);
   }
   if (props.serviceConnect && !Token.isUnresolved(props.serviceConnect.namespace) && props.serviceConnect.namespace.trim() === '') {
-    throw new Error('serviceConnect.namespace: an empty namespace name, got \'\'; name the Cloud Map namespace, e.g. \'internal.local\'');
+    throw new Error(`serviceConnect.namespace: an empty namespace name, got '${props.serviceConnect.namespace}'; name the Cloud Map namespace, e.g. 'internal.local'`);
   }
 }
 

@@ -331,7 +331,7 @@ function resolveAvailabilityZones(azCount: number | undefined, names: string[] |
       throw new Error(`availabilityZones: the stack deploys to ${stackRegion}, got zones of ${zoneRegion} (${names.join(', ')}); name zones of ${stackRegion} or deploy the stack to ${zoneRegion}`);
     }
     if (azCount !== undefined && azCount !== names.length) {
-      throw new Error(`azCount and availabilityZones disagree: azCount is ${azCount} but ${names.length} zones are named; omit azCount when naming the zones`);
+      throw new Error(`azCount and availabilityZones: the count must match the zones named, got azCount ${azCount} with ${names.length} zones (${names.join(', ')}); omit azCount when naming the zones`);
     }
     return names;
   }
@@ -357,7 +357,7 @@ function validateCidr(cidr: string): number | undefined {
   const address = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
   const hostBits = 32 - prefix;
   if (address % 2 ** hostBits !== 0) {
-    throw new Error(`cidr: '${cidr}' has host bits set; use the network address of the block (e.g. '10.0.0.0/16')`);
+    throw new Error(`cidr: the block has host bits set, got '${cidr}'; use the network address of the block (e.g. '10.0.0.0/16')`);
   }
   return prefix;
 }

@@ -391,6 +391,9 @@ describe('LoadBalancedService validation', () => {
   test('fails when a writable path is relative', () => {
     expect(attempt({ writablePaths: ['tmp'] })).toThrow(/writablePaths: each path must be an absolute directory other than '\/', got 'tmp'/);
   });
+  test('fails when the Service Connect namespace is blank', () => {
+    expect(attempt({ serviceConnect: { namespace: ' ' } })).toThrow(/^serviceConnect.namespace: an empty namespace name, got ' '; name the Cloud Map namespace/);
+  });
   test('fails when a writable path is listed twice', () => {
     expect(attempt({ writablePaths: ['/tmp', '/tmp'] })).toThrow(/writablePaths: each path may appear once/);
   });

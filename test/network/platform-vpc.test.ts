@@ -194,7 +194,7 @@ describe('PlatformVpc, bad input', () => {
   });
 
   test('fails when azCount and availabilityZones disagree', () => {
-    expect(() => build({ azCount: 3, availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(/azCount and availabilityZones disagree: azCount is 3 but 2 zones are named/);
+    expect(() => build({ azCount: 3, availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(/^azCount and availabilityZones: the count must match the zones named, got azCount 3 with 2 zones \(eu-west-1a, eu-west-1b\); omit azCount/);
   });
 
   test('fails when one zone is named', () => {
@@ -237,8 +237,14 @@ describe('PlatformVpc, bad input', () => {
     expect(() => build({ cidr })).toThrow(/cidr: the prefix must be \/16 to \/21/);
   });
 
+  test('fails when cidr is a token (subnets are laid out at synth)', () => {
+    const stack = newStack();
+    const cidr = new CfnParameter(stack, 'Cidr').valueAsString;
+    expect(() => new PlatformVpc(stack, 'Net', { cidr })).toThrow(/^cidr: the VPC range must be known at synth to lay out subnets, got a token/);
+  });
+
   test('fails when cidr has host bits set', () => {
-    expect(() => build({ cidr: '10.0.1.0/16' })).toThrow(/cidr: '10.0.1.0\/16' has host bits set/);
+    expect(() => build({ cidr: '10.0.1.0/16' })).toThrow(/^cidr: the block has host bits set, got '10.0.1.0\/16'; use the network address/);
   });
 
   test.each([
