@@ -97,7 +97,7 @@ export interface ServiceRouteOptions {
   /** The rule priority, unique on this load balancer (1-50000; lower is evaluated first). */
   readonly priority: number;
   /**
-   * Path patterns, each starting with '/', e.g. `['/api/*']`.
+   * Path patterns, each starting with '/' or a wildcard, e.g. `['/api/*']` or `['*.png']`.
    * @default - '/*' unless `hostHeaders` is given
    */
   readonly pathPatterns?: string[];
@@ -255,8 +255,10 @@ export class ServiceLoadBalancer extends Construct {
       this.routes.set(priority, scope.node.path);
     }
     for (const path of options.pathPatterns ?? []) {
-      if (!Token.isUnresolved(path) && (!path.startsWith('/') || path.length > 128)) {
-        throw new Error(`pathPatterns: ALB path patterns start with '/' and have at most 128 characters, got '${path}'; e.g. '/api/*'`);
+      // A request path always starts with '/', so a pattern that starts otherwise matches nothing unless it
+      // starts with a wildcard ('*.png' matches every PNG; CloudFormation ListenerRule PathPatternConfig).
+      if (!Token.isUnresolved(path) && (!/^[/*?]/.test(path) || path.length > 128)) {
+        throw new Error(`pathPatterns: ALB path patterns start with '/' (or a wildcard) and have at most 128 characters, got '${path}'; e.g. '/api/*'`);
       }
     }
     for (const host of options.hostHeaders ?? []) {

@@ -121,7 +121,15 @@ describe('ServiceLoadBalancer routes', () => {
 
   test('fails when a path pattern does not start with /', () => {
     const { lb } = build();
-    expect(() => lb.addRoute(lb.node.scope!, 'R', { priority: 1, pathPatterns: ['api/*'], targetGroup: targetGroup(lb, 'A') })).toThrow(/pathPatterns: ALB path patterns start with '\/'.*got 'api\/\*'/);
+    expect(() => lb.addRoute(lb.node.scope!, 'R', { priority: 1, pathPatterns: ['api/*'], targetGroup: targetGroup(lb, 'A') })).toThrow(/^pathPatterns: ALB path patterns start with '\/' \(or a wildcard\) and have at most 128 characters, got 'api\/\*'/);
+  });
+
+  test('routes path patterns that start with a wildcard, which match any path prefix', () => {
+    const { stack, lb } = build();
+    lb.addRoute(lb.node.scope!, 'R', { priority: 1, pathPatterns: ['*.png'], targetGroup: targetGroup(lb, 'A') });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['*.png'] } }],
+    });
   });
 
   test('fails when a route has more condition values or wildcards than an ALB rule takes', () => {
