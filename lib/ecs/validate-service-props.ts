@@ -316,9 +316,10 @@ function percent(prop: string, value: number | undefined): void {
 
 function durationWithin(prop: string, value: Duration | undefined, min: number, max: number): void {
   if (value !== undefined && !value.isUnresolved()) {
-    const seconds = value.toSeconds();
-    if (seconds < min || seconds > max) {
-      throw new Error(`${prop}: must be ${min} to ${max} seconds, got ${value.toHumanString()}; e.g. Duration.seconds(30)`);
+    // Not toSeconds(): it throws on a fraction of a second with a message that names no prop.
+    const seconds = value.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+      throw new Error(`${prop}: must be ${min} to ${max} whole seconds, got ${value.toHumanString()}; e.g. Duration.seconds(30)`);
     }
   }
 }

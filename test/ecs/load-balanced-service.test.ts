@@ -371,8 +371,10 @@ describe('LoadBalancedService validation', () => {
   test('fails when a threshold count is outside 2-10', () => {
     expect(attempt({ unhealthyThresholdCount: 11 })).toThrow(/unhealthyThresholdCount: must be a whole number from 2 to 10, got 11/);
   });
-  test('fails when the deregistration delay exceeds an hour', () => {
-    expect(attempt({ deregistrationDelay: Duration.hours(2) })).toThrow(/deregistrationDelay: must be 0 to 3600 seconds/);
+  test('fails when the deregistration delay exceeds an hour, or a delay is not whole seconds', () => {
+    expect(attempt({ deregistrationDelay: Duration.hours(2) })).toThrow(/deregistrationDelay: must be 0 to 3600 whole seconds/);
+    expect(attempt({ deregistrationDelay: Duration.millis(1500) })).toThrow(/^deregistrationDelay: must be 0 to 3600 whole seconds, got 1 second 500 millis;/);
+    expect(attempt({ healthCheckGracePeriod: Duration.millis(500) })).toThrow(/^healthCheckGracePeriod: must be 0 to 2147483647 whole seconds, got 500 millis/);
   });
   test('fails when a target utilization is not a percentage', () => {
     expect(attempt({ cpuTargetPercent: 150 })).toThrow(/cpuTargetPercent: a target utilization is a percentage above 0 and at most 100, got 150/);
