@@ -135,7 +135,8 @@ export function createEc2Capacity(scope: Construct, cluster: ecs.Cluster, vpcSub
     autoScalingGroup.addUserData(...AL2023_AGENT_SETTINGS);
   }
   addAgentPolicy(instanceRole, cluster);
-  Compliance.acknowledge(autoScalingGroup, 'AwsSolutions-AS3', 'ECS managed scaling and managed draining act on this group\'s scaling events; they are visible in the ECS service events and EventBridge, so SNS notifications would only duplicate them');
+  // EventBridge event reference, "Amazon EC2 Auto Scaling events": sent directly, best effort.
+  Compliance.acknowledge(autoScalingGroup, 'AwsSolutions-AS3', 'ECS managed scaling sets this group\'s capacity and managed draining handles its terminations; EC2 Auto Scaling already sends every launch and termination of the group to EventBridge (source aws.autoscaling), where a rule can notify, so SNS notifications would only duplicate them');
   return { autoScalingGroup, capacityProvider, instanceRole, launchTemplate };
 }
 
