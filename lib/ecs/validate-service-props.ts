@@ -129,7 +129,7 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
         throw new Error(`scheduledScaling: action '${action.id}' has minTasks above maxTasks, got ${action.minTasks} > ${action.maxTasks}; swap or fix them`);
       }
     }
-    if (deployment.minHealthyPercent !== undefined && deployment.minHealthyPercent < 100) {
+    if (deployment.minHealthyPercent !== undefined && !Token.isUnresolved(deployment.minHealthyPercent) && deployment.minHealthyPercent < 100) {
       Annotations.of(scope).addWarningV2('cdk-container-platform:minHealthyPercentBelow100', `deployment: minHealthyPercent ${deployment.minHealthyPercent} stops tasks before their replacements are healthy, so the service loses capacity during every deployment; use 100 unless capacity is short`);
     }
   }

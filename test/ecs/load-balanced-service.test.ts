@@ -206,6 +206,18 @@ describe('LoadBalancedService with CloudFormation parameters', () => {
     template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: { Ref: 'DesiredTasks' } });
     Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('minTasks, maxTasks and desiredCount: some are tokens'));
   });
+
+  test('warns when minHealthyPercent is below 100, and not when it is a parameter', () => {
+    const stack = newStack();
+    const vpc = plainVpc(stack);
+    const low = new LoadBalancedService(stack, 'Low', { image: IMAGE, vpc, deployment: ServiceDeployment.rolling({ minHealthyPercent: 50 }) });
+    const minHealthyPercent = new CfnParameter(stack, 'MinHealthy', { type: 'Number', default: 100 }).valueAsNumber;
+    const param = new LoadBalancedService(stack, 'Param', { image: IMAGE, vpc, deployment: ServiceDeployment.rolling({ minHealthyPercent }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', { DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: { Ref: 'MinHealthy' } }) });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning(`/${low.node.path}`, Match.stringLikeRegexp('deployment: minHealthyPercent 50 stops tasks before their replacements are healthy'));
+    expect(annotations.findWarning(`/${param.node.path}`, Match.anyValue())).toEqual([]);
+  });
 });
 
 describe('LoadBalancedService accepts good inputs', () => {
