@@ -68,7 +68,8 @@ export interface FargateComputeOptions {
 
   /**
    * The CPU architecture of the tasks. Graviton (ARM64) costs about 20% less for the same size.
-   * Fargate Spot runs only X86_64 tasks.
+   * Fargate Spot runs ARM64 tasks too (since September 2024, "Amazon ECS now supports AWS Graviton-based
+   * Spot compute with AWS Fargate"); the Spot default stays X86_64 so that existing images keep running.
    * @default - ecs.CpuArchitecture.ARM64, or X86_64 when `spot` is true
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
@@ -188,9 +189,6 @@ export class ServiceCompute {
     const spot = options.spot ?? false;
     if (!spot && (options.onDemandBase !== undefined || options.spotWeight !== undefined)) {
       throw new Error(`onDemandBase and spotWeight: they shape a Fargate Spot mix, got onDemandBase ${options.onDemandBase} and spotWeight ${options.spotWeight} without spot; set spot: true or drop them`);
-    }
-    if (spot && options.cpuArchitecture === ecs.CpuArchitecture.ARM64) {
-      throw new Error('cpuArchitecture: Fargate Spot runs only X86_64 tasks, got ARM64 with spot: true; use ecs.CpuArchitecture.X86_64 or drop spot');
     }
     const architecture = options.cpuArchitecture ?? (spot ? ecs.CpuArchitecture.X86_64 : ecs.CpuArchitecture.ARM64);
     if (architecture === ecs.CpuArchitecture.ARM64 && options.platformVersion !== undefined && isFargatePlatformBefore14(options.platformVersion)) {

@@ -41,8 +41,8 @@ describe('ServiceCompute.fargate', () => {
     expect(() => ServiceCompute.fargate({ cpu: 300 })).toThrow(/cpu: Fargate tasks take .*got 300/);
   });
 
-  test('fails when Spot is combined with ARM64', () => {
-    expect(() => ServiceCompute.fargate({ spot: true, cpuArchitecture: ecs.CpuArchitecture.ARM64 })).toThrow(/cpuArchitecture: Fargate Spot runs only X86_64 tasks, got ARM64/);
+  test('runs ARM64 tasks on Fargate Spot when asked (Graviton Spot capacity)', () => {
+    expect(ServiceCompute.fargate({ spot: true, cpuArchitecture: ecs.CpuArchitecture.ARM64 }).fargateOptions).toMatchObject({ spot: true, cpuArchitecture: ecs.CpuArchitecture.ARM64 });
   });
 
   test('fails when the Spot mix is shaped without spot', () => {
