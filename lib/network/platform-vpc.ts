@@ -290,9 +290,10 @@ function tagSubnets(subnets: ec2.ISubnet[], key: string): void {
 
 /**
  * An availability zone name is its region's name and a letter (us-east-1a); Local Zones add a location
- * (us-west-2-lax-1a). Zone IDs (use1-az1) are a different, account-independent naming.
+ * (us-west-2-lax-1a). A region's prefix has 2 letters, or 4 in the European Sovereign Cloud (eusc-de-east-1a).
+ * Zone IDs (use1-az1) are a different, account-independent naming.
  */
-const ZONE_NAME = /^([a-z]{2}(?:-[a-z]+)+-\d+)(?:-[a-z]+-\d+)?[a-z]$/;
+const ZONE_NAME = /^([a-z]{2,4}(?:-[a-z]+)+-\d+)(?:-[a-z]+-\d+)?[a-z]$/;
 const ZONE_ID = /^[a-z]{2,4}\d+-(?:[a-z]+\d+-)?az\d+$/;
 
 function resolveAvailabilityZones(azCount: number | undefined, names: string[] | undefined, stackRegion: string): string[] {

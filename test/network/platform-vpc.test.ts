@@ -165,6 +165,8 @@ describe('PlatformVpc, other choices', () => {
   test('accepts zones of one region, Local Zones and zones of the stack\'s own region', () => {
     expect(build({ availabilityZones: ['us-gov-west-1a', 'us-gov-west-1b'] }).net.vpc.availabilityZones).toEqual(['us-gov-west-1a', 'us-gov-west-1b']);
     expect(build({ availabilityZones: ['us-west-2a', 'us-west-2-lax-1a'] }).net.vpc.availabilityZones).toHaveLength(2);
+    expect(build({ availabilityZones: ['ap-southeast-5a', 'ap-southeast-5b'] }).net.vpc.availabilityZones).toHaveLength(2);
+    expect(build({ availabilityZones: ['eusc-de-east-1a', 'eusc-de-east-1b'] }).net.vpc.availabilityZones).toEqual(['eusc-de-east-1a', 'eusc-de-east-1b']);
     const stack = new Stack(newStack().node.root as any, 'InRegion', { env: { region: 'ap-southeast-2' } });
     expect(new PlatformVpc(stack, 'Net', { availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b', 'ap-southeast-2c'] }).vpc.availabilityZones).toHaveLength(3);
   });
