@@ -207,6 +207,13 @@ describe('LoadBalancedService with CloudFormation parameters', () => {
     Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('minTasks, maxTasks and desiredCount: some are tokens'));
   });
 
+  test('warns when ECS Exec is asked of a cluster the service did not create (its session settings are the cluster\'s)', () => {
+    const stack = newStack();
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: plainVpc(stack) });
+    const svc = new LoadBalancedService(stack, 'Web', { image: IMAGE, cluster, enableExecuteCommand: true, readonlyRootFilesystem: false });
+    Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('^enableExecuteCommand: session encryption and logging are settings of the cluster, which this service did not create, got cluster Test/Cluster;'));
+  });
+
   test('warns when minHealthyPercent is below 100, and not when it is a parameter', () => {
     const stack = newStack();
     const vpc = plainVpc(stack);
