@@ -186,7 +186,9 @@ export class ServiceLoadBalancer extends Construct {
       }
     }
     if (props.allowedClientCidrs === undefined && internetFacing) {
-      Compliance.acknowledge(this.securityGroup, 'AwsSolutions-EC23', 'An internet-facing load balancer admits any client address by design; set allowedClientCidrs to narrow it, and the WAF web ACL filters requests');
+      // The web ACL is named only when there is one (firewall: ServiceFirewall.none() attaches none).
+      const waf = props.firewall?.type === FirewallType.NONE ? '' : ', and the WAF web ACL filters requests';
+      Compliance.acknowledge(this.securityGroup, 'AwsSolutions-EC23', `An internet-facing load balancer admits any client address by design; set allowedClientCidrs to narrow it${waf}`);
     }
 
     const notFound = elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' });

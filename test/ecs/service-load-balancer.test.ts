@@ -174,6 +174,14 @@ describe('ServiceLoadBalancer choices', () => {
     expect(complianceRuleIds(lb)).toEqual(expect.arrayContaining(['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled', 'NIST.800.53.R5-ELBDeletionProtectionEnabled']));
   });
 
+  test('names the web ACL in the open-ingress acknowledgement only when one is attached', () => {
+    const ec23 = (lb: ServiceLoadBalancer) => JSON.stringify(lb.securityGroup.node.metadata.filter((m) => JSON.stringify(m.data).includes('AwsSolutions-EC23')).map((m) => m.data));
+    expect(ec23(build().lb)).toMatch(/set allowedClientCidrs to narrow it, and the WAF web ACL filters requests/);
+    const withoutWaf = ec23(build({ firewall: ServiceFirewall.none() }).lb);
+    expect(withoutWaf).toMatch(/admits any client address by design; set allowedClientCidrs to narrow it/);
+    expect(withoutWaf).not.toMatch(/WAF/);
+  });
+
   test('fails when an internet-facing load balancer is put in a VPC without public subnets', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }], restrictDefaultSecurityGroup: false });
