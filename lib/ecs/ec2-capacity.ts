@@ -29,8 +29,9 @@ const AL2023_AGENT_SETTINGS = [
 const BOTTLEROCKET_BLOCK_IMDS_SETTING = 'awsvpc-block-imds = true';
 
 /**
- * The container instance role. aws-cdk-lib's `Cluster.addAsgCapacityProvider` grants the agent
- * `ecs:Submit*` and `logs:CreateLogStream`/`logs:PutLogEvents` on `*` (and on Bottlerocket attaches
+ * The container instance role. aws-cdk-lib's `Cluster.addAsgCapacityProvider` grants the agent the
+ * wildcard action `ecs:Submit*` on the cluster, and `ecr:GetAuthorizationToken` and
+ * `logs:CreateLogStream`/`logs:PutLogEvents` on `*` (and on Bottlerocket attaches
  * AmazonEC2ContainerServiceforEC2Role and AmazonSSMManagedInstanceCore); `withoutClusterGrants` drops
  * what the cluster adds while it configures the group, and `createEc2Capacity` writes the agent's
  * policy itself, scoped to the cluster. Grants made later (by the caller) are kept.
