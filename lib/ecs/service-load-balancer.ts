@@ -298,7 +298,7 @@ export class ServiceLoadBalancer extends Construct {
     if (cfnVpc instanceof ec2.CfnVPC && typeof cfnVpc.cidrBlock === 'string' && !Token.isUnresolved(cfnVpc.cidrBlock)) {
       return cfnVpc.cidrBlock;
     }
-    Annotations.of(this).addWarningV2('cdk-container-platform:vpcRangeUnknown', `allowedClientCidrs: the range of ${vpc.node.path} is only known at deploy time, so the listener's ingress rules cannot be audited at synth and the packs report them; pass allowedClientCidrs with the ranges of your clients`);
+    Annotations.of(this).addWarningV2('cdk-container-platform:vpcRangeUnknown', `allowedClientCidrs: the range of ${vpc.node.path} is only known at deploy time, so the listener's ingress rules cannot be audited at synth and the packs report them, got no allowedClientCidrs for an internal load balancer; pass allowedClientCidrs with the ranges of your clients`);
     return vpc.vpcCidrBlock;
   }
 

@@ -349,7 +349,7 @@ export function checkTaskFitsInstance(instanceType: ec2.InstanceType, cpu: numbe
 }
 
 /** [vCPUs, memory GiB] of a known instance type, else undefined. */
-export function instanceSize(name: string): [number, number] | undefined {
+function instanceSize(name: string): [number, number] | undefined {
   const [family, size] = name.split('.');
   if (size === undefined) {
     return undefined;

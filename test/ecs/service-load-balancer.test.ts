@@ -277,7 +277,7 @@ describe('ServiceLoadBalancer inside the VPC (internetFacing: false)', () => {
       vpcId: 'vpc-12345678', vpcCidrBlock: Fn.importValue('VpcCidr'), availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-12345678'],
     });
     new ServiceLoadBalancer(s, 'Lb', { vpc, internetFacing: false, certificate: acm.Certificate.fromCertificateArn(s, 'Cert', CERT_ARN) });
-    Annotations.fromStack(s).hasWarning('/Test/Lb', Match.stringLikeRegexp('allowedClientCidrs: the range of .* is only known at deploy time'));
+    Annotations.fromStack(s).hasWarning('/Test/Lb', Match.stringLikeRegexp('allowedClientCidrs: the range of .* is only known at deploy time, .*, got no allowedClientCidrs for an internal load balancer; pass allowedClientCidrs'));
     Template.fromStack(s).hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: { 'Fn::ImportValue': 'VpcCidr' } })]),
     });
