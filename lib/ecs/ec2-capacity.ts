@@ -29,8 +29,9 @@ const AL2023_AGENT_SETTINGS = [
 const BOTTLEROCKET_BLOCK_IMDS_SETTING = 'awsvpc-block-imds = true';
 
 /**
- * The container instance role. aws-cdk-lib's `Cluster.addAsgCapacityProvider` grants the agent
- * `ecs:Submit*` and `logs:CreateLogStream`/`logs:PutLogEvents` on `*` (and on Bottlerocket attaches
+ * The container instance role. aws-cdk-lib's `Cluster.addAsgCapacityProvider` grants the agent the
+ * wildcard action `ecs:Submit*` on the cluster, and `ecr:GetAuthorizationToken` and
+ * `logs:CreateLogStream`/`logs:PutLogEvents` on `*` (and on Bottlerocket attaches
  * AmazonEC2ContainerServiceforEC2Role and AmazonSSMManagedInstanceCore); `withoutClusterGrants` drops
  * what the cluster adds while it configures the group, and `createEc2Capacity` writes the agent's
  * policy itself, scoped to the cluster. Grants made later (by the caller) are kept.
@@ -135,7 +136,8 @@ export function createEc2Capacity(scope: Construct, cluster: ecs.Cluster, vpcSub
     autoScalingGroup.addUserData(...AL2023_AGENT_SETTINGS);
   }
   addAgentPolicy(instanceRole, cluster);
-  Compliance.acknowledge(autoScalingGroup, 'AwsSolutions-AS3', 'ECS managed scaling and managed draining act on this group\'s scaling events; they are visible in the ECS service events and EventBridge, so SNS notifications would only duplicate them');
+  // EventBridge event reference, "Amazon EC2 Auto Scaling events": sent directly, best effort.
+  Compliance.acknowledge(autoScalingGroup, 'AwsSolutions-AS3', 'ECS managed scaling sets this group\'s capacity and managed draining handles its terminations; EC2 Auto Scaling already sends every launch and termination of the group to EventBridge (source aws.autoscaling), where a rule can notify, so SNS notifications would only duplicate them');
   return { autoScalingGroup, capacityProvider, instanceRole, launchTemplate };
 }
 

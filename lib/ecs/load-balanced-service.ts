@@ -158,7 +158,7 @@ export class LoadBalancedService extends Construct {
     if (props.cluster) {
       this.cluster = props.cluster;
       if (props.enableExecuteCommand) {
-        Annotations.of(this).addWarningV2('cdk-container-platform:execOnExistingCluster', 'enableExecuteCommand: session encryption and logging are settings of the cluster, which this service did not create; check that the cluster sets executeCommandConfiguration with a KMS key and a log group');
+        Annotations.of(this).addWarningV2('cdk-container-platform:execOnExistingCluster', `enableExecuteCommand: session encryption and logging are settings of the cluster, which this service did not create, got cluster ${props.cluster.node.path}; check that the cluster sets executeCommandConfiguration with a KMS key and a log group`);
       }
     } else {
       if (props.enableExecuteCommand) {

@@ -68,7 +68,8 @@ export interface FargateComputeOptions {
 
   /**
    * The CPU architecture of the tasks. Graviton (ARM64) costs about 20% less for the same size.
-   * Fargate Spot runs only X86_64 tasks.
+   * Fargate Spot runs ARM64 tasks too (since September 2024, "Amazon ECS now supports AWS Graviton-based
+   * Spot compute with AWS Fargate"); the Spot default stays X86_64 so that existing images keep running.
    * @default - ecs.CpuArchitecture.ARM64, or X86_64 when `spot` is true
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
@@ -189,9 +190,6 @@ export class ServiceCompute {
     if (!spot && (options.onDemandBase !== undefined || options.spotWeight !== undefined)) {
       throw new Error(`onDemandBase and spotWeight: they shape a Fargate Spot mix, got onDemandBase ${options.onDemandBase} and spotWeight ${options.spotWeight} without spot; set spot: true or drop them`);
     }
-    if (spot && options.cpuArchitecture === ecs.CpuArchitecture.ARM64) {
-      throw new Error('cpuArchitecture: Fargate Spot runs only X86_64 tasks, got ARM64 with spot: true; use ecs.CpuArchitecture.X86_64 or drop spot');
-    }
     const architecture = options.cpuArchitecture ?? (spot ? ecs.CpuArchitecture.X86_64 : ecs.CpuArchitecture.ARM64);
     if (architecture === ecs.CpuArchitecture.ARM64 && options.platformVersion !== undefined && isFargatePlatformBefore14(options.platformVersion)) {
       throw new Error(`cpuArchitecture and platformVersion: Fargate runs ARM64 tasks from platform version 1.4.0, got ARM64${options.cpuArchitecture === undefined ? ' (the default)' : ''} on ${options.platformVersion}; use ecs.FargatePlatformVersion.LATEST or VERSION1_4, or cpuArchitecture: ecs.CpuArchitecture.X86_64`);
@@ -213,6 +211,10 @@ export class ServiceCompute {
 
   /** Tasks on EC2 container instances of an Auto Scaling group capacity provider with managed scaling. */
   public static ec2(options: Ec2ComputeOptions): ServiceCompute {
+    if (Token.isUnresolved(options.instanceType.toString())) {
+      // aws-cdk-lib reads the architecture from the name to pick the AMI, and fails on a token naming no prop.
+      throw new Error('instanceType: the container instance AMI (x86_64 or arm64) follows from the instance type, so it must be known at synth, got a token; pass a literal such as ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE)');
+    }
     const minInstances = options.minInstances ?? DEFAULT_EC2_MIN_INSTANCES;
     const maxInstances = options.maxInstances ?? DEFAULT_EC2_MAX_INSTANCES;
     checkWholeNumber('minInstances', minInstances, 0, 100000);

@@ -97,7 +97,7 @@ export interface ServiceRouteOptions {
   /** The rule priority, unique on this load balancer (1-50000; lower is evaluated first). */
   readonly priority: number;
   /**
-   * Path patterns, each starting with '/', e.g. `['/api/*']`.
+   * Path patterns, each starting with '/' or a wildcard, e.g. `['/api/*']` or `['*.png']`.
    * @default - '/*' unless `hostHeaders` is given
    */
   readonly pathPatterns?: string[];
@@ -186,7 +186,9 @@ export class ServiceLoadBalancer extends Construct {
       }
     }
     if (props.allowedClientCidrs === undefined && internetFacing) {
-      Compliance.acknowledge(this.securityGroup, 'AwsSolutions-EC23', 'An internet-facing load balancer admits any client address by design; set allowedClientCidrs to narrow it, and the WAF web ACL filters requests');
+      // The web ACL is named only when there is one (firewall: ServiceFirewall.none() attaches none).
+      const waf = props.firewall?.type === FirewallType.NONE ? '' : ', and the WAF web ACL filters requests';
+      Compliance.acknowledge(this.securityGroup, 'AwsSolutions-EC23', `An internet-facing load balancer admits any client address by design; set allowedClientCidrs to narrow it${waf}`);
     }
 
     const notFound = elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' });
@@ -255,8 +257,10 @@ export class ServiceLoadBalancer extends Construct {
       this.routes.set(priority, scope.node.path);
     }
     for (const path of options.pathPatterns ?? []) {
-      if (!Token.isUnresolved(path) && (!path.startsWith('/') || path.length > 128)) {
-        throw new Error(`pathPatterns: ALB path patterns start with '/' and have at most 128 characters, got '${path}'; e.g. '/api/*'`);
+      // A request path always starts with '/', so a pattern that starts otherwise matches nothing unless it
+      // starts with a wildcard ('*.png' matches every PNG; CloudFormation ListenerRule PathPatternConfig).
+      if (!Token.isUnresolved(path) && (!/^[/*?]/.test(path) || path.length > 128)) {
+        throw new Error(`pathPatterns: ALB path patterns start with '/' (or a wildcard) and have at most 128 characters, got '${path}'; e.g. '/api/*'`);
       }
     }
     for (const host of options.hostHeaders ?? []) {
@@ -294,7 +298,7 @@ export class ServiceLoadBalancer extends Construct {
     if (cfnVpc instanceof ec2.CfnVPC && typeof cfnVpc.cidrBlock === 'string' && !Token.isUnresolved(cfnVpc.cidrBlock)) {
       return cfnVpc.cidrBlock;
     }
-    Annotations.of(this).addWarningV2('cdk-container-platform:vpcRangeUnknown', `allowedClientCidrs: the range of ${vpc.node.path} is only known at deploy time, so the listener's ingress rules cannot be audited at synth and the packs report them; pass allowedClientCidrs with the ranges of your clients`);
+    Annotations.of(this).addWarningV2('cdk-container-platform:vpcRangeUnknown', `allowedClientCidrs: the range of ${vpc.node.path} is only known at deploy time, so the listener's ingress rules cannot be audited at synth and the packs report them, got no allowedClientCidrs for an internal load balancer; pass allowedClientCidrs with the ranges of your clients`);
     return vpc.vpcCidrBlock;
   }
 

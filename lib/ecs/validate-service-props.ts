@@ -129,7 +129,7 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
         throw new Error(`scheduledScaling: action '${action.id}' has minTasks above maxTasks, got ${action.minTasks} > ${action.maxTasks}; swap or fix them`);
       }
     }
-    if (deployment.minHealthyPercent !== undefined && deployment.minHealthyPercent < 100) {
+    if (deployment.minHealthyPercent !== undefined && !Token.isUnresolved(deployment.minHealthyPercent) && deployment.minHealthyPercent < 100) {
       Annotations.of(scope).addWarningV2('cdk-container-platform:minHealthyPercentBelow100', `deployment: minHealthyPercent ${deployment.minHealthyPercent} stops tasks before their replacements are healthy, so the service loses capacity during every deployment; use 100 unless capacity is short`);
     }
   }
@@ -194,7 +194,7 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
     Annotations.of(scope).addWarningV2('cdk-container-platform:rootUser', `user: the container runs as root, got '${user}'; a process that escapes the container is then root on the host (EC2) or in the task; use a non-root uid such as '1000'`);
   }
   if (props.serviceConnect && !Token.isUnresolved(props.serviceConnect.namespace) && props.serviceConnect.namespace.trim() === '') {
-    throw new Error('serviceConnect.namespace: an empty namespace name, got \'\'; name the Cloud Map namespace, e.g. \'internal.local\'');
+    throw new Error(`serviceConnect.namespace: an empty namespace name, got '${props.serviceConnect.namespace}'; name the Cloud Map namespace, e.g. 'internal.local'`);
   }
 }
 
@@ -316,9 +316,10 @@ function percent(prop: string, value: number | undefined): void {
 
 function durationWithin(prop: string, value: Duration | undefined, min: number, max: number): void {
   if (value !== undefined && !value.isUnresolved()) {
-    const seconds = value.toSeconds();
-    if (seconds < min || seconds > max) {
-      throw new Error(`${prop}: must be ${min} to ${max} seconds, got ${value.toHumanString()}; e.g. Duration.seconds(30)`);
+    // Not toSeconds(): it throws on a fraction of a second with a message that names no prop.
+    const seconds = value.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+      throw new Error(`${prop}: must be ${min} to ${max} whole seconds, got ${value.toHumanString()}; e.g. Duration.seconds(30)`);
     }
   }
 }
@@ -348,7 +349,7 @@ export function checkTaskFitsInstance(instanceType: ec2.InstanceType, cpu: numbe
 }
 
 /** [vCPUs, memory GiB] of a known instance type, else undefined. */
-export function instanceSize(name: string): [number, number] | undefined {
+function instanceSize(name: string): [number, number] | undefined {
   const [family, size] = name.split('.');
   if (size === undefined) {
     return undefined;

@@ -290,12 +290,16 @@ function tagSubnets(subnets: ec2.ISubnet[], key: string): void {
 
 /**
  * An availability zone name is its region's name and a letter (us-east-1a); Local Zones add a location
- * (us-west-2-lax-1a). Zone IDs (use1-az1) are a different, account-independent naming.
+ * (us-west-2-lax-1a). A region's prefix has 2 letters, or 4 in the European Sovereign Cloud (eusc-de-east-1a).
+ * Zone IDs (use1-az1) are a different, account-independent naming.
  */
-const ZONE_NAME = /^([a-z]{2}(?:-[a-z]+)+-\d+)(?:-[a-z]+-\d+)?[a-z]$/;
+const ZONE_NAME = /^([a-z]{2,4}(?:-[a-z]+)+-\d+)(?:-[a-z]+-\d+)?[a-z]$/;
 const ZONE_ID = /^[a-z]{2,4}\d+-(?:[a-z]+\d+-)?az\d+$/;
 
 function resolveAvailabilityZones(azCount: number | undefined, names: string[] | undefined, stackRegion: string): string[] {
+  if (azCount !== undefined && Token.isUnresolved(azCount)) {
+    throw new Error('azCount: the number of zones must be known at synth to lay out subnets, got a token; pass 2 or 3');
+  }
   if (azCount !== undefined && (!Number.isInteger(azCount) || azCount < 2 || azCount > 3)) {
     throw new Error(`azCount: a container platform VPC spans 2 or 3 availability zones, got ${azCount}; use 2 (lower cost) or 3 (survives a zone with a majority left)`);
   }
@@ -328,7 +332,7 @@ function resolveAvailabilityZones(azCount: number | undefined, names: string[] |
       throw new Error(`availabilityZones: the stack deploys to ${stackRegion}, got zones of ${zoneRegion} (${names.join(', ')}); name zones of ${stackRegion} or deploy the stack to ${zoneRegion}`);
     }
     if (azCount !== undefined && azCount !== names.length) {
-      throw new Error(`azCount and availabilityZones disagree: azCount is ${azCount} but ${names.length} zones are named; omit azCount when naming the zones`);
+      throw new Error(`azCount and availabilityZones: the count must match the zones named, got azCount ${azCount} with ${names.length} zones (${names.join(', ')}); omit azCount when naming the zones`);
     }
     return names;
   }
@@ -354,7 +358,7 @@ function validateCidr(cidr: string): number | undefined {
   const address = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
   const hostBits = 32 - prefix;
   if (address % 2 ** hostBits !== 0) {
-    throw new Error(`cidr: '${cidr}' has host bits set; use the network address of the block (e.g. '10.0.0.0/16')`);
+    throw new Error(`cidr: the block has host bits set, got '${cidr}'; use the network address of the block (e.g. '10.0.0.0/16')`);
   }
   return prefix;
 }

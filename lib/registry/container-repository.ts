@@ -127,12 +127,22 @@ export class ContainerRepository extends ecr.Repository {
     if (name !== undefined && !Token.isUnresolved(name) && (name.length < 2 || name.length > 256 || !REPOSITORY_NAME_PATTERN.test(name))) {
       throw new Error(`repositoryName: ECR names are 2-256 lowercase letters, digits, '.', '_', '-' with '/' between segments, got '${name}'; e.g. 'team/my-service'`);
     }
+    // aws-cdk-lib writes the lifecycle policy with JSON.stringify of the resolved rules, so a token would
+    // reach ECR as the text of a CloudFormation intrinsic ({"Ref": ...}) and fail the deploy.
+    const lifecycleTokens = Object.entries({ untaggedImageExpiryDays: props.untaggedImageExpiryDays, maxImageCount: props.maxImageCount })
+      .filter(([, value]) => value !== undefined && Token.isUnresolved(value)).map(([prop]) => prop);
+    if ((props.countedTagPatterns ?? []).some((p) => Token.isUnresolved(p))) {
+      lifecycleTokens.push('countedTagPatterns');
+    }
+    if (lifecycleTokens.length > 0) {
+      throw new Error(`${lifecycleTokens.join(' and ')}: the ECR lifecycle policy is a JSON text in which CloudFormation resolves no parameter or reference, got a token; pass literal values`);
+    }
     const expiry = props.untaggedImageExpiryDays ?? DEFAULT_UNTAGGED_EXPIRY_DAYS;
-    if (!Token.isUnresolved(expiry) && (!Number.isInteger(expiry) || expiry < 1)) {
+    if (!Number.isInteger(expiry) || expiry < 1) {
       throw new Error(`untaggedImageExpiryDays: must be a whole number of days of at least 1, got ${expiry}; e.g. 14`);
     }
     const maxImages = props.maxImageCount;
-    if (maxImages !== undefined && !Token.isUnresolved(maxImages) && (!Number.isInteger(maxImages) || maxImages < 1 || maxImages > ECR_MAX_IMAGES)) {
+    if (maxImages !== undefined && (!Number.isInteger(maxImages) || maxImages < 1 || maxImages > ECR_MAX_IMAGES)) {
       throw new Error(`maxImageCount: must be a whole number from 1 to ${ECR_MAX_IMAGES}, got ${maxImages}; keep at least the image in service and a rollback target, e.g. 100`);
     }
     const patterns = props.countedTagPatterns ?? [];
@@ -146,9 +156,6 @@ export class ContainerRepository extends ecr.Repository {
       throw new Error(`countedTagPatterns: ECR takes at most ${MAX_TAG_PATTERNS} patterns in a rule, got ${patterns.length}; use wildcards to cover more tags with fewer patterns`);
     }
     for (const pattern of patterns) {
-      if (Token.isUnresolved(pattern)) {
-        continue;
-      }
       if (!/^[A-Za-z0-9_.*-]{1,128}$/.test(pattern) || (pattern.match(/\*/g) ?? []).length > MAX_WILDCARDS_PER_PATTERN) {
         throw new Error(`countedTagPatterns: not an ECR tag pattern, got '${pattern}'; use tag characters (letters, digits, '_', '.', '-') and at most ${MAX_WILDCARDS_PER_PATTERN} '*' wildcards, e.g. 'pr-*'`);
       }
@@ -163,7 +170,7 @@ export class ContainerRepository extends ecr.Repository {
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     if (props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {
-      throw new Error(`emptyOnDelete: images can only be deleted with the repository, but removalPolicy is ${removalPolicy}; set removalPolicy: RemovalPolicy.DESTROY as well, or drop emptyOnDelete`);
+      throw new Error(`emptyOnDelete: images can only be deleted with the repository, got emptyOnDelete: true with removalPolicy ${removalPolicy}; set removalPolicy: RemovalPolicy.DESTROY as well, or drop emptyOnDelete`);
     }
     for (const account of props.pullAccounts ?? []) {
       if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) {

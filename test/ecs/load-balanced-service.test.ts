@@ -206,6 +206,25 @@ describe('LoadBalancedService with CloudFormation parameters', () => {
     template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: { Ref: 'DesiredTasks' } });
     Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('minTasks, maxTasks and desiredCount: some are tokens'));
   });
+
+  test('warns when ECS Exec is asked of a cluster the service did not create (its session settings are the cluster\'s)', () => {
+    const stack = newStack();
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: plainVpc(stack) });
+    const svc = new LoadBalancedService(stack, 'Web', { image: IMAGE, cluster, enableExecuteCommand: true, readonlyRootFilesystem: false });
+    Annotations.fromStack(stack).hasWarning(`/${svc.node.path}`, Match.stringLikeRegexp('^enableExecuteCommand: session encryption and logging are settings of the cluster, which this service did not create, got cluster Test/Cluster;'));
+  });
+
+  test('warns when minHealthyPercent is below 100, and not when it is a parameter', () => {
+    const stack = newStack();
+    const vpc = plainVpc(stack);
+    const low = new LoadBalancedService(stack, 'Low', { image: IMAGE, vpc, deployment: ServiceDeployment.rolling({ minHealthyPercent: 50 }) });
+    const minHealthyPercent = new CfnParameter(stack, 'MinHealthy', { type: 'Number', default: 100 }).valueAsNumber;
+    const param = new LoadBalancedService(stack, 'Param', { image: IMAGE, vpc, deployment: ServiceDeployment.rolling({ minHealthyPercent }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', { DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: { Ref: 'MinHealthy' } }) });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning(`/${low.node.path}`, Match.stringLikeRegexp('deployment: minHealthyPercent 50 stops tasks before their replacements are healthy'));
+    expect(annotations.findWarning(`/${param.node.path}`, Match.anyValue())).toEqual([]);
+  });
 });
 
 describe('LoadBalancedService accepts good inputs', () => {
@@ -371,8 +390,10 @@ describe('LoadBalancedService validation', () => {
   test('fails when a threshold count is outside 2-10', () => {
     expect(attempt({ unhealthyThresholdCount: 11 })).toThrow(/unhealthyThresholdCount: must be a whole number from 2 to 10, got 11/);
   });
-  test('fails when the deregistration delay exceeds an hour', () => {
-    expect(attempt({ deregistrationDelay: Duration.hours(2) })).toThrow(/deregistrationDelay: must be 0 to 3600 seconds/);
+  test('fails when the deregistration delay exceeds an hour, or a delay is not whole seconds', () => {
+    expect(attempt({ deregistrationDelay: Duration.hours(2) })).toThrow(/deregistrationDelay: must be 0 to 3600 whole seconds/);
+    expect(attempt({ deregistrationDelay: Duration.millis(1500) })).toThrow(/^deregistrationDelay: must be 0 to 3600 whole seconds, got 1 second 500 millis;/);
+    expect(attempt({ healthCheckGracePeriod: Duration.millis(500) })).toThrow(/^healthCheckGracePeriod: must be 0 to 2147483647 whole seconds, got 500 millis/);
   });
   test('fails when a target utilization is not a percentage', () => {
     expect(attempt({ cpuTargetPercent: 150 })).toThrow(/cpuTargetPercent: a target utilization is a percentage above 0 and at most 100, got 150/);
@@ -390,6 +411,9 @@ describe('LoadBalancedService validation', () => {
   });
   test('fails when a writable path is relative', () => {
     expect(attempt({ writablePaths: ['tmp'] })).toThrow(/writablePaths: each path must be an absolute directory other than '\/', got 'tmp'/);
+  });
+  test('fails when the Service Connect namespace is blank', () => {
+    expect(attempt({ serviceConnect: { namespace: ' ' } })).toThrow(/^serviceConnect.namespace: an empty namespace name, got ' '; name the Cloud Map namespace/);
   });
   test('fails when a writable path is listed twice', () => {
     expect(attempt({ writablePaths: ['/tmp', '/tmp'] })).toThrow(/writablePaths: each path may appear once/);

@@ -1,3 +1,4 @@
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ComputeType, ContainerInstanceImage, ServiceCompute } from '../../lib';
@@ -40,8 +41,8 @@ describe('ServiceCompute.fargate', () => {
     expect(() => ServiceCompute.fargate({ cpu: 300 })).toThrow(/cpu: Fargate tasks take .*got 300/);
   });
 
-  test('fails when Spot is combined with ARM64', () => {
-    expect(() => ServiceCompute.fargate({ spot: true, cpuArchitecture: ecs.CpuArchitecture.ARM64 })).toThrow(/cpuArchitecture: Fargate Spot runs only X86_64 tasks, got ARM64/);
+  test('runs ARM64 tasks on Fargate Spot when asked (Graviton Spot capacity)', () => {
+    expect(ServiceCompute.fargate({ spot: true, cpuArchitecture: ecs.CpuArchitecture.ARM64 }).fargateOptions).toMatchObject({ spot: true, cpuArchitecture: ecs.CpuArchitecture.ARM64 });
   });
 
   test('fails when the Spot mix is shaped without spot', () => {
@@ -108,6 +109,12 @@ describe('ServiceCompute.ec2', () => {
 
   test('fails when the root volume is smaller than the ECS-optimized AMI', () => {
     expect(() => ServiceCompute.ec2({ instanceType: M7G_LARGE, rootVolumeSizeGiB: 8 })).toThrow(/rootVolumeSizeGiB: must be a whole number from 30/);
+  });
+
+  test('fails when instanceType is a token (the AMI architecture follows from it)', () => {
+    const stack = new Stack();
+    const instanceType = new ec2.InstanceType(new CfnParameter(stack, 'InstanceType').valueAsString);
+    expect(() => ServiceCompute.ec2({ instanceType })).toThrow(/^instanceType: the container instance AMI \(x86_64 or arm64\) follows from the instance type, so it must be known at synth, got a token/);
   });
 
   test('fails when placement strategies are combined with DAEMON scheduling', () => {

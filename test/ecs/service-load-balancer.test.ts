@@ -121,7 +121,15 @@ describe('ServiceLoadBalancer routes', () => {
 
   test('fails when a path pattern does not start with /', () => {
     const { lb } = build();
-    expect(() => lb.addRoute(lb.node.scope!, 'R', { priority: 1, pathPatterns: ['api/*'], targetGroup: targetGroup(lb, 'A') })).toThrow(/pathPatterns: ALB path patterns start with '\/'.*got 'api\/\*'/);
+    expect(() => lb.addRoute(lb.node.scope!, 'R', { priority: 1, pathPatterns: ['api/*'], targetGroup: targetGroup(lb, 'A') })).toThrow(/^pathPatterns: ALB path patterns start with '\/' \(or a wildcard\) and have at most 128 characters, got 'api\/\*'/);
+  });
+
+  test('routes path patterns that start with a wildcard, which match any path prefix', () => {
+    const { stack, lb } = build();
+    lb.addRoute(lb.node.scope!, 'R', { priority: 1, pathPatterns: ['*.png'], targetGroup: targetGroup(lb, 'A') });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['*.png'] } }],
+    });
   });
 
   test('fails when a route has more condition values or wildcards than an ALB rule takes', () => {
@@ -164,6 +172,14 @@ describe('ServiceLoadBalancer choices', () => {
   test('leaves the WAF findings visible without a firewall, and the deletion protection finding when it is off', () => {
     const { lb } = build({ firewall: ServiceFirewall.none(), deletionProtection: false });
     expect(complianceRuleIds(lb)).toEqual(expect.arrayContaining(['NIST.800.53.R5-ALBWAFEnabled', 'PCI.DSS.321-ALBWAFEnabled', 'NIST.800.53.R5-ELBDeletionProtectionEnabled']));
+  });
+
+  test('names the web ACL in the open-ingress acknowledgement only when one is attached', () => {
+    const ec23 = (lb: ServiceLoadBalancer) => JSON.stringify(lb.securityGroup.node.metadata.filter((m) => JSON.stringify(m.data).includes('AwsSolutions-EC23')).map((m) => m.data));
+    expect(ec23(build().lb)).toMatch(/set allowedClientCidrs to narrow it, and the WAF web ACL filters requests/);
+    const withoutWaf = ec23(build({ firewall: ServiceFirewall.none() }).lb);
+    expect(withoutWaf).toMatch(/admits any client address by design; set allowedClientCidrs to narrow it/);
+    expect(withoutWaf).not.toMatch(/WAF/);
   });
 
   test('fails when an internet-facing load balancer is put in a VPC without public subnets', () => {
@@ -261,7 +277,7 @@ describe('ServiceLoadBalancer inside the VPC (internetFacing: false)', () => {
       vpcId: 'vpc-12345678', vpcCidrBlock: Fn.importValue('VpcCidr'), availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-12345678'],
     });
     new ServiceLoadBalancer(s, 'Lb', { vpc, internetFacing: false, certificate: acm.Certificate.fromCertificateArn(s, 'Cert', CERT_ARN) });
-    Annotations.fromStack(s).hasWarning('/Test/Lb', Match.stringLikeRegexp('allowedClientCidrs: the range of .* is only known at deploy time'));
+    Annotations.fromStack(s).hasWarning('/Test/Lb', Match.stringLikeRegexp('allowedClientCidrs: the range of .* is only known at deploy time, .*, got no allowedClientCidrs for an internal load balancer; pass allowedClientCidrs'));
     Template.fromStack(s).hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: { 'Fn::ImportValue': 'VpcCidr' } })]),
     });

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -165,6 +165,8 @@ describe('PlatformVpc, other choices', () => {
   test('accepts zones of one region, Local Zones and zones of the stack\'s own region', () => {
     expect(build({ availabilityZones: ['us-gov-west-1a', 'us-gov-west-1b'] }).net.vpc.availabilityZones).toEqual(['us-gov-west-1a', 'us-gov-west-1b']);
     expect(build({ availabilityZones: ['us-west-2a', 'us-west-2-lax-1a'] }).net.vpc.availabilityZones).toHaveLength(2);
+    expect(build({ availabilityZones: ['ap-southeast-5a', 'ap-southeast-5b'] }).net.vpc.availabilityZones).toHaveLength(2);
+    expect(build({ availabilityZones: ['eusc-de-east-1a', 'eusc-de-east-1b'] }).net.vpc.availabilityZones).toEqual(['eusc-de-east-1a', 'eusc-de-east-1b']);
     const stack = new Stack(newStack().node.root as any, 'InRegion', { env: { region: 'ap-southeast-2' } });
     expect(new PlatformVpc(stack, 'Net', { availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b', 'ap-southeast-2c'] }).vpc.availabilityZones).toHaveLength(3);
   });
@@ -187,8 +189,14 @@ describe('PlatformVpc, bad input', () => {
     expect(() => build({ azCount })).toThrow(/^azCount: a container platform VPC spans 2 or 3 availability zones, got/);
   });
 
+  test('fails when azCount is a token (subnets are laid out at synth)', () => {
+    const stack = newStack();
+    const azCount = new CfnParameter(stack, 'AzCount', { type: 'Number' }).valueAsNumber;
+    expect(() => new PlatformVpc(stack, 'Net', { azCount })).toThrow(/^azCount: the number of zones must be known at synth to lay out subnets, got a token; pass 2 or 3$/);
+  });
+
   test('fails when azCount and availabilityZones disagree', () => {
-    expect(() => build({ azCount: 3, availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(/azCount and availabilityZones disagree: azCount is 3 but 2 zones are named/);
+    expect(() => build({ azCount: 3, availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(/^azCount and availabilityZones: the count must match the zones named, got azCount 3 with 2 zones \(eu-west-1a, eu-west-1b\); omit azCount/);
   });
 
   test('fails when one zone is named', () => {
@@ -231,8 +239,14 @@ describe('PlatformVpc, bad input', () => {
     expect(() => build({ cidr })).toThrow(/cidr: the prefix must be \/16 to \/21/);
   });
 
+  test('fails when cidr is a token (subnets are laid out at synth)', () => {
+    const stack = newStack();
+    const cidr = new CfnParameter(stack, 'Cidr').valueAsString;
+    expect(() => new PlatformVpc(stack, 'Net', { cidr })).toThrow(/^cidr: the VPC range must be known at synth to lay out subnets, got a token/);
+  });
+
   test('fails when cidr has host bits set', () => {
-    expect(() => build({ cidr: '10.0.1.0/16' })).toThrow(/cidr: '10.0.1.0\/16' has host bits set/);
+    expect(() => build({ cidr: '10.0.1.0/16' })).toThrow(/^cidr: the block has host bits set, got '10.0.1.0\/16'; use the network address/);
   });
 
   test.each([

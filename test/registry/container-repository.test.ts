@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnParameter, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -146,7 +146,18 @@ describe('ContainerRepository, bad input', () => {
   });
 
   test('fails when emptyOnDelete is asked while the repository is retained', () => {
-    expect(() => build({ emptyOnDelete: true })).toThrow(/emptyOnDelete: images can only be deleted with the repository, but removalPolicy is retain/);
+    expect(() => build({ emptyOnDelete: true })).toThrow(/^emptyOnDelete: images can only be deleted with the repository, got emptyOnDelete: true with removalPolicy retain-on-update-or-delete; set removalPolicy: RemovalPolicy.DESTROY/);
+  });
+
+  test('fails when a lifecycle prop is a token (the policy is JSON text CloudFormation does not resolve)', () => {
+    const stack = newStack();
+    const days = new CfnParameter(stack, 'Days', { type: 'Number' }).valueAsNumber;
+    const count = new CfnParameter(stack, 'Count', { type: 'Number' }).valueAsNumber;
+    const tag = new CfnParameter(stack, 'Tag').valueAsString;
+    expect(() => new ContainerRepository(stack, 'Days', { untaggedImageExpiryDays: days }))
+      .toThrow(/^untaggedImageExpiryDays: the ECR lifecycle policy is a JSON text in which CloudFormation resolves no parameter or reference, got a token; pass literal values$/);
+    expect(() => new ContainerRepository(stack, 'Count', { maxImageCount: count, countedTagPatterns: ['pr-*'] })).toThrow(/^maxImageCount: the ECR lifecycle policy is a JSON text/);
+    expect(() => new ContainerRepository(stack, 'Tag', { maxImageCount: 10, countedTagPatterns: [tag] })).toThrow(/^countedTagPatterns: the ECR lifecycle policy is a JSON text/);
   });
 
   test('fails when a pull account is not a 12-digit id', () => {
