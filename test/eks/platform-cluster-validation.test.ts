@@ -132,6 +132,38 @@ describe('PlatformCluster rejects bad input at synth', () => {
     expect(() => (platform.node.root as App).synth()).toThrow(/fargateProfiles: on a Fargate-only cluster CoreDNS runs on Fargate, got no profile selecting namespace kube-system/);
   });
 
+  test('accepts a Fargate-only cluster whose CoreDNS profile uses wildcards or a namespace unknown at synth', () => {
+    const wildcard = cluster({ kubectl: false, fargateProfiles: [{ id: 'System', selectors: [{ namespace: 'kube-*', labels: { 'k8s-app': 'kube-?ns' } }] }] });
+    expect(() => (wildcard.node.root as App).synth()).not.toThrow();
+    const stack = newStack();
+    const namespace = new CfnParameter(stack, 'SystemNamespace', { type: 'String' }).valueAsString;
+    new PlatformCluster(stack, 'Platform', { kubectl: false, fargateProfiles: [{ id: 'System', selectors: [{ namespace }] }] });
+    expect(() => (stack.node.root as App).synth()).not.toThrow();
+  });
+
+  test('fails when the Kubernetes version is unknown at synth and no kubectl layer is given', () => {
+    const stack = newStack();
+    const version = eks.KubernetesVersion.of(new CfnParameter(stack, 'Version', { type: 'String' }).valueAsString);
+    expect(() => new PlatformCluster(stack, 'Platform', { version })).toThrow(/^version: the kubectl layer must match the Kubernetes version, got a version unknown at synth \(a token, e.g. a CfnParameter value\); pass the matching kubectlLayer, or set kubectl: false$/);
+  });
+
+  test('fails when minSize is negative or fractional', () => {
+    expect(() => nodegroup({ minSize: -1 })).toThrow(/^minSize: node group 'Workers' needs a whole number of nodes from 0, got -1; pass 0 or more$/);
+  });
+
+  test('fails when maxSize is below one', () => {
+    expect(() => nodegroup({ minSize: 0, maxSize: 0 })).toThrow(/^maxSize: node group 'Workers' needs at least one node at most, got 0; pass 1 or more$/);
+  });
+
+  test('fails when maxUnavailable or maxUnavailablePercentage is out of range', () => {
+    expect(() => nodegroup({ maxUnavailable: 0 })).toThrow(/^maxUnavailable: node group 'Workers' needs a whole number of nodes from 1 to 100 \(the EKS limit\), got 0/);
+    expect(() => nodegroup({ maxUnavailablePercentage: 101 })).toThrow(/^maxUnavailablePercentage: node group 'Workers' needs a whole percentage from 1 to 100, got 101/);
+  });
+
+  test('fails when instanceTypes is empty', () => {
+    expect(() => nodegroup({ instanceTypes: [] })).toThrow(/^instanceTypes: node group 'Workers' needs at least one instance type, got \[\]/);
+  });
+
   test('fails when the node disk is larger than gp3 allows', () => {
     expect(() => nodegroup({ diskSize: 16385 })).toThrow(/^diskSize: node group 'Workers' needs a disk size in whole GiB from 1 to 16384 \(the gp3 maximum\), got 16385/);
     expect(() => nodegroup({ diskSize: 0 })).toThrow(/^diskSize: .*got 0/);
