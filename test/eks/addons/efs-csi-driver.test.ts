@@ -78,18 +78,28 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
   });
 
   test('installs the aws-efs-csi-driver managed add-on with a Pod Identity role each for its controller and node service accounts', () => {
+    // The add-on accepts an association for its controller's service account only.
     template.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'aws-efs-csi-driver',
       AddonVersion: 'v3.4.2-eksbuild.1',
       PodIdentityAssociations: [
         { ServiceAccount: 'efs-csi-controller-sa', RoleArn: { 'Fn::GetAtt': [logicalId(efs.role!), 'Arn'] } },
-        { ServiceAccount: 'efs-csi-node-sa', RoleArn: { 'Fn::GetAtt': [logicalId(efs.nodeRole!), 'Arn'] } },
       ],
+    });
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      Namespace: 'kube-system',
+      ServiceAccount: 'efs-csi-node-sa',
+      RoleArn: { 'Fn::GetAtt': [logicalId(efs.nodeRole!), 'Arn'] },
     });
     const resources = template.toJSON().Resources;
     expect(resources[logicalId(efs.role!)].Properties.ManagedPolicyArns).toEqual([
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy']] },
     ]);
+  });
+
+  test('creates the add-on after the node service account\'s association, so the node daemon\'s pods get its credentials', () => {
+    const [associationId] = Object.entries(template.findResources('AWS::EKS::PodIdentityAssociation', { Properties: { ServiceAccount: 'efs-csi-node-sa' } })).map(([id]) => id);
+    expect(dependsOn(template, logicalId(efs.addon!))).toContain(associationId);
   });
 
   test('gives the node role no permission of its own: only the file-system policy lets it mount', () => {
