@@ -121,7 +121,7 @@ export function resolveNodegroup(scope: Construct, id: string, options: Platform
       `minSize, maxSize and desiredSize: node group '${id}' has sizes that are tokens (e.g. CfnParameter values), got ${[minSize, desiredSize, maxSize].map(describeNumber).join(', ')}; their order (minSize <= desiredSize <= maxSize) is not checked at synth${options.maxSize === undefined ? `, and maxSize defaults to ${DEFAULT_MAX_SIZE}: pass maxSize too` : ''}`);
   } else {
     if (minSize > maxSize) {
-      throw new Error(`minSize and maxSize: node group '${id}' has minSize ${minSize} greater than maxSize ${maxSize}; raise maxSize or lower minSize`);
+      throw new Error(`minSize and maxSize: node group '${id}' has minSize greater than maxSize, got minSize ${minSize} and maxSize ${maxSize}; raise maxSize or lower minSize`);
     }
     if (desiredSize < minSize || desiredSize > maxSize) {
       throw new Error(`desiredSize: node group '${id}' must start between minSize ${minSize} and maxSize ${maxSize}, got ${desiredSize}; pass a desiredSize in that range or omit it to start at minSize`);

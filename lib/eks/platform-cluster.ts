@@ -471,7 +471,7 @@ export class PlatformCluster extends Construct {
   /** Installs an add-on. Fails when an add-on of the same name is already installed. */
   public addAddon(addon: IClusterAddon): void {
     if (this.addons.some((a) => a.name === addon.name)) {
-      throw new Error(`addons: '${addon.name}' is already installed on ${this.node.path}; install each add-on once`);
+      throw new Error(`addons: '${addon.name}' is already installed on ${this.node.path}, got it again; install each add-on once`);
     }
     addon.install(this);
     this.addons.push(addon);

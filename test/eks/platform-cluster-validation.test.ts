@@ -18,7 +18,7 @@ function nodegroup(options: PlatformNodegroupOptions): void {
 
 describe('PlatformCluster rejects bad input at synth', () => {
   test('fails when minSize is greater than maxSize', () => {
-    expect(() => nodegroup({ minSize: 5, maxSize: 3 })).toThrow(/^minSize and maxSize: node group 'Workers' has minSize 5 greater than maxSize 3; raise maxSize/);
+    expect(() => nodegroup({ minSize: 5, maxSize: 3 })).toThrow(/^minSize and maxSize: node group 'Workers' has minSize greater than maxSize, got minSize 5 and maxSize 3; raise maxSize/);
   });
 
   test('fails when desiredSize is outside minSize..maxSize', () => {
@@ -117,7 +117,7 @@ describe('PlatformCluster rejects bad input at synth', () => {
   test('fails when an add-on is installed twice', () => {
     const addon: IClusterAddon = { name: 'probe', install: () => undefined };
     const platform = cluster({ kubectl: false, addons: [addon] });
-    expect(() => platform.addAddon({ name: 'probe', install: () => undefined })).toThrow(/^addons: 'probe' is already installed on Test\/Platform; install each add-on once$/);
+    expect(() => platform.addAddon({ name: 'probe', install: () => undefined })).toThrow(/^addons: 'probe' is already installed on Test\/Platform, got it again; install each add-on once$/);
   });
 
   test('fails when a managed add-on registered for waitForManagedAddons is in another stack', () => {

@@ -75,7 +75,7 @@ export function requireKubectl(cluster: PlatformCluster, addonName: string, why:
 /** Guards against installing one add-on object on two clusters (the cluster itself rejects duplicate names). */
 export function assertNotInstalled(installedOn: IConstruct | undefined, addonName: string): void {
   if (installedOn) {
-    throw new Error(`install: this ${addonName} add-on object is already installed on ${installedOn.node.path}; create one add-on object per cluster`);
+    throw new Error(`install: this ${addonName} add-on object is already installed on ${installedOn.node.path}, got a second install; create one add-on object per cluster`);
   }
 }
 

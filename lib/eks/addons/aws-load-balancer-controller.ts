@@ -302,7 +302,7 @@ export class AwsLoadBalancerController implements IClusterAddon {
    */
   public addLoadBalancedResource(resource: IConstruct): void {
     if (!this._chart || !this._ingressClass) {
-      throw new Error(`resource: ${resource.node.path} cannot depend on the ${this.name} add-on before it is installed; add the add-on to a PlatformCluster first`);
+      throw new Error(`resource: cannot depend on the ${this.name} add-on before it is installed, got ${resource.node.path}; add the add-on to a PlatformCluster first`);
     }
     // Created once the webhooks answer; deleted while the controller runs (see above).
     resource.node.addDependency(this._chart);

@@ -123,7 +123,7 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
   });
 
   test('fails when a resource is added before install', () => {
-    expect(() => new AwsLoadBalancerController().addLoadBalancedResource(cluster)).toThrow(/cannot depend on the aws-load-balancer-controller add-on before it is installed/);
+    expect(() => new AwsLoadBalancerController().addLoadBalancedResource(cluster)).toThrow(/^resource: cannot depend on the aws-load-balancer-controller add-on before it is installed, got Test\/Cluster; add the add-on to a PlatformCluster first$/);
   });
 });
 

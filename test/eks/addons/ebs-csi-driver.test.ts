@@ -61,7 +61,7 @@ describe('EbsCsiDriver with defaults', () => {
   });
 
   test('fails when one add-on object is installed on two clusters', () => {
-    expect(() => ebs.install(clusterWith({ compute: Compute.NODES_ONLY }).cluster)).toThrow(/install: this aws-ebs-csi-driver add-on object is already installed on Test\/Cluster/);
+    expect(() => ebs.install(clusterWith({ compute: Compute.NODES_ONLY }).cluster)).toThrow(/^install: this aws-ebs-csi-driver add-on object is already installed on Test\/Cluster, got a second install; create one add-on object per cluster$/);
   });
 });
 
