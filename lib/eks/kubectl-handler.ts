@@ -89,8 +89,15 @@ export interface KubectlLogOptions {
  * a dependency cycle, and puts the group under the LogEncryptionKey's default `<stack name>-*` pattern.
  */
 function secureFunctionLogs(fn: IConstruct | undefined, options: KubectlLogOptions): logs.LogGroup | undefined {
-  const group = fn?.node.tryFindChild('LogGroup');
-  if (!(fn instanceof lambda.Function) || !(group instanceof logs.LogGroup)) {
+  if (!(fn instanceof lambda.Function)) {
+    return undefined;
+  }
+  // Without that flag (an app whose cdk.json lacks it) the function has no log group, and the handler's
+  // role, which no longer carries AWSLambdaVPCAccessExecutionRole, could not create /aws/lambda/<name>: its
+  // logs would be lost. The group is then created here, under another id, because Function.logGroup
+  // imports one as 'LogGroup' when the flag is off.
+  const group = fn.node.tryFindChild('LogGroup') ?? new logs.LogGroup(fn, 'EncryptedLogGroup');
+  if (!(group instanceof logs.LogGroup)) {
     return undefined;
   }
   const cfnGroup = group.node.defaultChild as logs.CfnLogGroup;
