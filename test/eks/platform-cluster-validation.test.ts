@@ -106,6 +106,8 @@ describe('PlatformCluster rejects bad input at synth', () => {
 
   test('fails when an endpoint CIDR is not a CIDR', () => {
     expect(() => cluster({ endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('my office') })).toThrow(/^endpointAccess: onlyFrom takes IPv4 CIDR blocks, got 'my office'/);
+    expect(() => cluster({ endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.300/24') })).toThrow(/^endpointAccess: onlyFrom takes IPv4 CIDR blocks, got '203.0.113.300\/24'/);
+    expect(() => cluster({ endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/33') })).toThrow(/^endpointAccess: onlyFrom takes IPv4 CIDR blocks, got '203.0.113.0\/33'/);
   });
 
   test('fails when namespace access names no namespace', () => {
