@@ -52,7 +52,7 @@ export function acknowledgeKubectlHandler(cluster: eks.Cluster): void {
     Compliance.acknowledgeAcrossPacks(handler, 'LambdaDLQ',
       `the provider framework invokes ${HANDLER} synchronously and reports its failures to CloudFormation, which rolls back; a dead-letter queue only receives asynchronous invocations and would stay empty; ${NO_PROP}`);
     Compliance.acknowledge(handler, 'AwsSolutions-L1',
-      `aws-eks-v2 picks the handler's Python runtime (determineLatestPythonRuntime) to match its bundled kubectl code; ${NO_PROP}`);
+      `aws-eks-v2 sets the handler's runtime with Runtime.determineLatestPythonRuntime, which returns python3.13 in aws-cdk-lib 2.276.0 although the library lists newer Python runtimes, the newest of which this rule asks for; ${NO_PROP}`);
   });
   acknowledgeAt(provider, 'Provider/framework-onEvent', (framework) => {
     for (const f of concurrencyFindings(FRAMEWORK)) {
