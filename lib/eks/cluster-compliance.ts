@@ -2,6 +2,7 @@
 // Not exported from lib/index.ts.
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { AcknowledgedFinding, Compliance } from '../compliance/acknowledge';
 
@@ -61,9 +62,11 @@ export function acknowledgeKubectlHandler(cluster: eks.Cluster): void {
     Compliance.acknowledgeAcrossPacks(framework, 'LambdaDLQ',
       `CloudFormation invokes ${FRAMEWORK} asynchronously and the framework answers every event, failures included, so CloudFormation rolls back; a dead-letter queue would hold only events the framework never answered, which CloudFormation already reports as timeouts; ${NO_PROP}`);
   });
+  // The Provider attaches AWSLambdaVPCAccessExecutionRole only to a framework in the VPC (not in a public-only VPC).
+  const frameworkInVpc = (provider.node.tryFindChild('Provider')?.node.tryFindChild('framework-onEvent') as lambda.Function | undefined)?.isBoundToVpc ?? false;
   acknowledgeAt(provider, 'Provider/framework-onEvent/ServiceRole', (role) => Compliance.acknowledgeAll(role, [
     { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `aws-cdk-lib's Provider gives ${FRAMEWORK} AWSLambdaBasicExecutionRole to write its logs; ${NO_PROP}` },
-    { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', reason: `aws-cdk-lib's Provider gives ${FRAMEWORK} AWSLambdaVPCAccessExecutionRole to attach to the VPC's private subnets; ${NO_PROP}` },
+    ...(frameworkInVpc ? [{ ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', reason: `aws-cdk-lib's Provider gives ${FRAMEWORK} AWSLambdaVPCAccessExecutionRole to attach to the VPC's private subnets; ${NO_PROP}` }] : []),
     { ruleId: `AwsSolutions-IAM5[Resource::<${handlerId}.Arn>:*]`, reason: `aws-cdk-lib's Provider lets ${FRAMEWORK} invoke any version of the handler (lambda:InvokeFunction on <handler arn>:*); ${NO_PROP}` },
   ]));
   acknowledgeAt(provider, 'Provider/framework-onEvent/ServiceRole', (role) => Compliance.acknowledgeAcrossPacks(role, 'IAMNoInlinePolicy',

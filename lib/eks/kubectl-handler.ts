@@ -125,7 +125,8 @@ export function secureKubectlProvider(cluster: eks.Cluster, role: KubectlHandler
     return;
   }
   const handler = provider.node.tryFindChild('Handler');
-  if (handler instanceof lambda.Function && handler.isBoundToVpc) {
+  const inVpc = handler instanceof lambda.Function && handler.isBoundToVpc;
+  if (inVpc) {
     allowVpcNetworkInterfaces(role);
   }
   const handlerLogs = secureFunctionLogs(handler, logOptions);
@@ -137,7 +138,8 @@ export function secureKubectlProvider(cluster: eks.Cluster, role: KubectlHandler
     }));
   }
   secureFunctionLogs(provider.node.tryFindChild('Provider')?.node.tryFindChild('framework-onEvent'), logOptions);
-  if (role.grantsPolicy) {
+  // Outside the VPC (a public-only VPC) the role holds no network-interface grant to acknowledge.
+  if (inVpc && role.grantsPolicy) {
     Compliance.acknowledge(role.grantsPolicy, 'AwsSolutions-IAM5[Resource::*]',
       'ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets have no resource-level permission (the Lambda developer guide, configuration-vpc: DescribeNetworkInterfaces works only on "*"); set kubectl: false to drop the handler');
     Compliance.acknowledge(role.grantsPolicy, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:*/*]',
