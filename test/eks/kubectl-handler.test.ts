@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { ComplianceReport, LogEncryptionKey, PlatformCluster } from '../../lib';
-import { expectNoComplianceFindings, newStack } from '../helpers';
+import { expectNoComplianceFindings, newApp, newStack } from '../helpers';
 
 const HANDLER_DESCRIPTION = 'onEvent handler for EKS kubectl resource provider';
 
@@ -90,6 +90,15 @@ describe('the kubectl handler role after construction', () => {
     platform.kubectlRole!.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryReadOnly'));
     const arns = JSON.stringify(Template.fromStack(stack).toJSON().Resources[logicalId(platform.kubectlRole!)].Properties.ManagedPolicyArns);
     expect(arns).toContain(':iam::aws:policy/AmazonEC2ContainerRegistryReadOnly');
+  });
+});
+
+describe('the kubectl handler in a stack with an account and region', () => {
+  test('has no unacknowledged finding: the network-interface grant is acknowledged as rendered, with literal region and account', () => {
+    const stack = new Stack(newApp(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    new PlatformCluster(stack, 'Platform', { nodegroups: [{ id: 'N' }] });
+    expectNoComplianceFindings(stack);
+    expect(ComplianceReport.check(stack, ComplianceReport.platformPacks()).unmatchedAcknowledgements).toEqual([]);
   });
 });
 
