@@ -218,13 +218,21 @@ export function nodeLaunchTemplate(scope: Construct, id: string, amiType: eks.No
   const blockDevices: ec2.BlockDevice[] = isBottlerocket(amiType)
     ? [{ deviceName: '/dev/xvda', volume: volume(BOTTLEROCKET_OS_VOLUME_GIB) }, { deviceName: '/dev/xvdb', volume: volume(diskSize) }]
     : [{ deviceName: '/dev/xvda', volume: volume(diskSize) }];
-  return new ec2.LaunchTemplate(scope, id, {
+  const hopLimit = options.imdsHopLimit ?? DEFAULT_IMDS_HOP_LIMIT;
+  // aws-cdk-lib range-checks the hop limit without resolving tokens, so a CfnParameter value is set on the
+  // CloudFormation resource below (resolveNodegroup checks literals).
+  const deferHopLimit = Token.isUnresolved(hopLimit);
+  const template = new ec2.LaunchTemplate(scope, id, {
     httpEndpoint: true,
     httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
-    httpPutResponseHopLimit: options.imdsHopLimit ?? DEFAULT_IMDS_HOP_LIMIT,
+    httpPutResponseHopLimit: deferHopLimit ? undefined : hopLimit,
     blockDevices,
     // One-minute EC2 metrics, as terraform-aws-eks's node launch templates default to; Monitoring is not
     // among the settings EKS refuses in a node group's template (LaunchTemplateSpecification, EKS API reference).
     detailedMonitoring: options.detailedMonitoring ?? true,
   });
+  if (deferHopLimit) {
+    (template.node.defaultChild as ec2.CfnLaunchTemplate).addPropertyOverride('LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit', hopLimit);
+  }
+  return template;
 }

@@ -277,6 +277,15 @@ describe('PlatformCluster with CloudFormation parameters', () => {
     warnings.hasWarning('/Test/Platform', Match.stringLikeRegexp("minSize, maxSize and desiredSize: node group 'Workers' has sizes that are tokens"));
     warnings.hasWarning('/Test/Platform', Match.stringLikeRegexp("node group 'Small' .*maxSize defaults to 4: pass maxSize too"));
   });
+
+  test('synthesizes a node group whose IMDS hop limit comes from a parameter', () => {
+    const stack = newStack();
+    const hops = new CfnParameter(stack, 'ImdsHops', { type: 'Number', default: 1 }).valueAsNumber;
+    new PlatformCluster(stack, 'Platform', { kubectl: false, nodegroups: [{ id: 'Workers', imdsHopLimit: hops }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: { Ref: 'ImdsHops' } } }),
+    });
+  });
 });
 
 describe('PlatformCluster accepts good inputs', () => {
