@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -229,6 +229,18 @@ export class EfsCsiDriver implements IClusterAddon {
 
     const scope = new Construct(cluster, 'EfsCsiDriver');
     this.scope = scope;
+    if (this.props.dynamicProvisioning === undefined && !dynamic) {
+      // The default follows the compute at install; node groups added afterwards get no driver controller.
+      scope.node.addValidation({
+        validate: () => {
+          if (!cluster.fargateOnly) {
+            Annotations.of(scope).addWarningV2('cdk-container-platform:efsDynamicProvisioningOff',
+              `dynamicProvisioning: off because ${cluster.node.path} was Fargate-only when the driver was installed, got node groups added after it; pass dynamicProvisioning: true, or add the driver after the node groups, for the StorageClass`);
+          }
+          return [];
+        },
+      });
+    }
     const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
       vpc: cluster.vpc,
       description: `EFS mount targets of ${cluster.node.path}: NFS from the cluster only`,

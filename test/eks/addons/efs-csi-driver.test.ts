@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { EfsCsiDriver } from '../../../lib/eks/addons/efs-csi-driver';
 import { complianceRuleIds, expectNoComplianceFindings } from '../../helpers';
 import { kubernetesProblem } from '../../kubernetes-manifests';
@@ -289,4 +289,15 @@ describe('EfsCsiDriver validation', () => {
     expect(() => new EfsCsiDriver().addStaticVolume('Data', { namespace: 'apps', claimName: 'data' })).toThrow(/addStaticVolume: the aws-efs-csi-driver add-on is not installed/);
   });
 
+});
+
+describe('EfsCsiDriver installed before the cluster\'s node groups', () => {
+  test('warns that dynamic provisioning stayed off, chosen while the cluster was Fargate-only', () => {
+    const { stack, cluster } = clusterWith({ compute: Compute.FARGATE_ONLY });
+    const efs = new EfsCsiDriver();
+    cluster.addAddon(efs);
+    cluster.addNodegroup('Later');
+    Annotations.fromStack(stack).hasWarning('/Test/Cluster/EfsCsiDriver', Match.stringLikeRegexp('dynamicProvisioning: off because Test/Cluster was Fargate-only when the driver was installed'));
+    expect(efs.addon).toBeUndefined();
+  });
 });
