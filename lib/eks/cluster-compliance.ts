@@ -2,6 +2,7 @@
 // Not exported from lib/index.ts.
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { AcknowledgedFinding, Compliance } from '../compliance/acknowledge';
 
@@ -52,7 +53,7 @@ export function acknowledgeKubectlHandler(cluster: eks.Cluster): void {
     Compliance.acknowledgeAcrossPacks(handler, 'LambdaDLQ',
       `the provider framework invokes ${HANDLER} synchronously and reports its failures to CloudFormation, which rolls back; a dead-letter queue only receives asynchronous invocations and would stay empty; ${NO_PROP}`);
     Compliance.acknowledge(handler, 'AwsSolutions-L1',
-      `aws-eks-v2 picks the handler's Python runtime (determineLatestPythonRuntime) to match its bundled kubectl code; ${NO_PROP}`);
+      `aws-eks-v2 sets the handler's runtime with Runtime.determineLatestPythonRuntime, which returns python3.13 in aws-cdk-lib 2.276.0 although the library lists newer Python runtimes, the newest of which this rule asks for; ${NO_PROP}`);
   });
   acknowledgeAt(provider, 'Provider/framework-onEvent', (framework) => {
     for (const f of concurrencyFindings(FRAMEWORK)) {
@@ -61,9 +62,11 @@ export function acknowledgeKubectlHandler(cluster: eks.Cluster): void {
     Compliance.acknowledgeAcrossPacks(framework, 'LambdaDLQ',
       `CloudFormation invokes ${FRAMEWORK} asynchronously and the framework answers every event, failures included, so CloudFormation rolls back; a dead-letter queue would hold only events the framework never answered, which CloudFormation already reports as timeouts; ${NO_PROP}`);
   });
+  // The Provider attaches AWSLambdaVPCAccessExecutionRole only to a framework in the VPC (not in a public-only VPC).
+  const frameworkInVpc = (provider.node.tryFindChild('Provider')?.node.tryFindChild('framework-onEvent') as lambda.Function | undefined)?.isBoundToVpc ?? false;
   acknowledgeAt(provider, 'Provider/framework-onEvent/ServiceRole', (role) => Compliance.acknowledgeAll(role, [
     { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `aws-cdk-lib's Provider gives ${FRAMEWORK} AWSLambdaBasicExecutionRole to write its logs; ${NO_PROP}` },
-    { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', reason: `aws-cdk-lib's Provider gives ${FRAMEWORK} AWSLambdaVPCAccessExecutionRole to attach to the VPC's private subnets; ${NO_PROP}` },
+    ...(frameworkInVpc ? [{ ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', reason: `aws-cdk-lib's Provider gives ${FRAMEWORK} AWSLambdaVPCAccessExecutionRole to attach to the VPC's private subnets; ${NO_PROP}` }] : []),
     { ruleId: `AwsSolutions-IAM5[Resource::<${handlerId}.Arn>:*]`, reason: `aws-cdk-lib's Provider lets ${FRAMEWORK} invoke any version of the handler (lambda:InvokeFunction on <handler arn>:*); ${NO_PROP}` },
   ]));
   acknowledgeAt(provider, 'Provider/framework-onEvent/ServiceRole', (role) => Compliance.acknowledgeAcrossPacks(role, 'IAMNoInlinePolicy',

@@ -26,7 +26,7 @@ export function validateEndpointAccess(scope: Construct, access: eks.EndpointAcc
   const config = access._config;
   const cidrs = config.publicCidrs ?? [];
   for (const cidr of cidrs) {
-    if (!Token.isUnresolved(cidr) && !/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(cidr)) {
+    if (!Token.isUnresolved(cidr) && !isIpv4Cidr(cidr)) {
       throw new Error(`endpointAccess: onlyFrom takes IPv4 CIDR blocks, got '${cidr}'; use the form '203.0.113.0/24'`);
     }
   }
@@ -38,6 +38,15 @@ export function validateEndpointAccess(scope: Construct, access: eks.EndpointAcc
     Annotations.of(scope).addWarningV2('cdk-container-platform:eksPublicEndpoint',
       'endpointAccess: the Kubernetes API is open to the whole internet, got a public endpoint without onlyFrom; use eks.EndpointAccess.PRIVATE or PUBLIC_AND_PRIVATE.onlyFrom(\'203.0.113.0/24\')');
   }
+}
+
+/**
+ * An IPv4 CIDR block: four octets of 0 to 255 and a prefix of 0 to 32. PlatformCluster creates IPv4 clusters,
+ * and EKS takes IPv6 blocks in publicAccessCidrs only on IPv6 clusters (EKS API reference, VpcConfigRequest).
+ */
+function isIpv4Cidr(cidr: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
 }
 
 /** Fails on a Fargate profile EKS would reject; records its name in `usedNames`. */

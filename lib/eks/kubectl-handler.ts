@@ -1,6 +1,6 @@
 // Module-private: the kubectl handler's role and log groups, which aws-eks-v2's KubectlProvider creates
 // with AWS managed policies, an inline policy and unencrypted log groups. Not exported from lib/index.ts.
-import { CfnCondition, Stack } from 'aws-cdk-lib';
+import { CfnCondition, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -89,8 +89,15 @@ export interface KubectlLogOptions {
  * a dependency cycle, and puts the group under the LogEncryptionKey's default `<stack name>-*` pattern.
  */
 function secureFunctionLogs(fn: IConstruct | undefined, options: KubectlLogOptions): logs.LogGroup | undefined {
-  const group = fn?.node.tryFindChild('LogGroup');
-  if (!(fn instanceof lambda.Function) || !(group instanceof logs.LogGroup)) {
+  if (!(fn instanceof lambda.Function)) {
+    return undefined;
+  }
+  // Without that flag (an app whose cdk.json lacks it) the function has no log group, and the handler's
+  // role, which no longer carries AWSLambdaVPCAccessExecutionRole, could not create /aws/lambda/<name>: its
+  // logs would be lost. The group is then created here, under another id, because Function.logGroup
+  // imports one as 'LogGroup' when the flag is off.
+  const group = fn.node.tryFindChild('LogGroup') ?? new logs.LogGroup(fn, 'EncryptedLogGroup');
+  if (!(group instanceof logs.LogGroup)) {
     return undefined;
   }
   const cfnGroup = group.node.defaultChild as logs.CfnLogGroup;
@@ -118,7 +125,8 @@ export function secureKubectlProvider(cluster: eks.Cluster, role: KubectlHandler
     return;
   }
   const handler = provider.node.tryFindChild('Handler');
-  if (handler instanceof lambda.Function && handler.isBoundToVpc) {
+  const inVpc = handler instanceof lambda.Function && handler.isBoundToVpc;
+  if (inVpc) {
     allowVpcNetworkInterfaces(role);
   }
   const handlerLogs = secureFunctionLogs(handler, logOptions);
@@ -130,10 +138,14 @@ export function secureKubectlProvider(cluster: eks.Cluster, role: KubectlHandler
     }));
   }
   secureFunctionLogs(provider.node.tryFindChild('Provider')?.node.tryFindChild('framework-onEvent'), logOptions);
-  if (role.grantsPolicy) {
+  // Outside the VPC (a public-only VPC) the role holds no network-interface grant to acknowledge.
+  if (inVpc && role.grantsPolicy) {
     Compliance.acknowledge(role.grantsPolicy, 'AwsSolutions-IAM5[Resource::*]',
       'ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets have no resource-level permission (the Lambda developer guide, configuration-vpc: DescribeNetworkInterfaces works only on "*"); set kubectl: false to drop the handler');
-    Compliance.acknowledge(role.grantsPolicy, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:*/*]',
+    // cdk-nag names the resource as rendered: pseudo parameters in an environment-agnostic stack, literals in one with an env.
+    const stack = Stack.of(role);
+    const part = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    Compliance.acknowledge(role.grantsPolicy, `AwsSolutions-IAM5[Resource::arn:${part(stack.partition, 'Partition')}:ec2:${part(stack.region, 'Region')}:${part(stack.account, 'AccountId')}:*/*]`,
       'Lambda creates and deletes the handler\'s network interfaces, whose ids are unknown at synth; the Lambda developer guide (configuration-vpc) asks for all resource ids of the account and region; set kubectl: false to drop the handler');
   }
 }

@@ -121,7 +121,7 @@ export function resolveNodegroup(scope: Construct, id: string, options: Platform
       `minSize, maxSize and desiredSize: node group '${id}' has sizes that are tokens (e.g. CfnParameter values), got ${[minSize, desiredSize, maxSize].map(describeNumber).join(', ')}; their order (minSize <= desiredSize <= maxSize) is not checked at synth${options.maxSize === undefined ? `, and maxSize defaults to ${DEFAULT_MAX_SIZE}: pass maxSize too` : ''}`);
   } else {
     if (minSize > maxSize) {
-      throw new Error(`minSize and maxSize: node group '${id}' has minSize ${minSize} greater than maxSize ${maxSize}; raise maxSize or lower minSize`);
+      throw new Error(`minSize and maxSize: node group '${id}' has minSize greater than maxSize, got minSize ${minSize} and maxSize ${maxSize}; raise maxSize or lower minSize`);
     }
     if (desiredSize < minSize || desiredSize > maxSize) {
       throw new Error(`desiredSize: node group '${id}' must start between minSize ${minSize} and maxSize ${maxSize}, got ${desiredSize}; pass a desiredSize in that range or omit it to start at minSize`);
@@ -218,13 +218,21 @@ export function nodeLaunchTemplate(scope: Construct, id: string, amiType: eks.No
   const blockDevices: ec2.BlockDevice[] = isBottlerocket(amiType)
     ? [{ deviceName: '/dev/xvda', volume: volume(BOTTLEROCKET_OS_VOLUME_GIB) }, { deviceName: '/dev/xvdb', volume: volume(diskSize) }]
     : [{ deviceName: '/dev/xvda', volume: volume(diskSize) }];
-  return new ec2.LaunchTemplate(scope, id, {
+  const hopLimit = options.imdsHopLimit ?? DEFAULT_IMDS_HOP_LIMIT;
+  // aws-cdk-lib range-checks the hop limit without resolving tokens, so a CfnParameter value is set on the
+  // CloudFormation resource below (resolveNodegroup checks literals).
+  const deferHopLimit = Token.isUnresolved(hopLimit);
+  const template = new ec2.LaunchTemplate(scope, id, {
     httpEndpoint: true,
     httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
-    httpPutResponseHopLimit: options.imdsHopLimit ?? DEFAULT_IMDS_HOP_LIMIT,
+    httpPutResponseHopLimit: deferHopLimit ? undefined : hopLimit,
     blockDevices,
     // One-minute EC2 metrics, as terraform-aws-eks's node launch templates default to; Monitoring is not
     // among the settings EKS refuses in a node group's template (LaunchTemplateSpecification, EKS API reference).
     detailedMonitoring: options.detailedMonitoring ?? true,
   });
+  if (deferHopLimit) {
+    (template.node.defaultChild as ec2.CfnLaunchTemplate).addPropertyOverride('LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit', hopLimit);
+  }
+  return template;
 }

@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { fargateSelects } from './addons/addon-support';
 import { IClusterAddon } from './addons/cluster-addon';
 import { CoreDnsAddon } from './addons/coredns';
 import { KubeProxyAddon } from './addons/kube-proxy';
@@ -34,6 +35,9 @@ const ALL_LOG_TYPES = [
   eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
 ];
+
+/** The labels of the CoreDNS pods the coredns add-on runs, which a Fargate selector may name. */
+const COREDNS_POD_LABELS = { 'k8s-app': 'kube-dns' };
 
 /** The kubectl layers this library bundles, by Kubernetes minor version. Other versions need `kubectlLayer`. */
 const BUNDLED_KUBECTL_LAYERS: Record<string, (scope: Construct, id: string) => lambda.ILayerVersion> = {
@@ -467,7 +471,7 @@ export class PlatformCluster extends Construct {
   /** Installs an add-on. Fails when an add-on of the same name is already installed. */
   public addAddon(addon: IClusterAddon): void {
     if (this.addons.some((a) => a.name === addon.name)) {
-      throw new Error(`addons: '${addon.name}' is already installed on ${this.node.path}; install each add-on once`);
+      throw new Error(`addons: '${addon.name}' is already installed on ${this.node.path}, got it again; install each add-on once`);
     }
     addon.install(this);
     this.addons.push(addon);
@@ -560,7 +564,11 @@ export class PlatformCluster extends Construct {
     if (props.kubectlLayer !== undefined) {
       return props.kubectlLayer;
     }
-    const minor = `1.${kubernetesMinor(this.version)}`;
+    const minorNumber = kubernetesMinor(this.version);
+    if (minorNumber === undefined) {
+      throw new Error(`version: the kubectl layer must match the Kubernetes version, got a version unknown at synth (a token, e.g. a CfnParameter value); pass the matching kubectlLayer, or set kubectl: false`);
+    }
+    const minor = `1.${minorNumber}`;
     const bundled = BUNDLED_KUBECTL_LAYERS[minor];
     if (bundled === undefined) {
       throw new Error(`version: this library bundles a kubectl layer for Kubernetes ${Object.keys(BUNDLED_KUBECTL_LAYERS).join(', ')} only, got ${this.version.version}; pass kubectlLayer (e.g. KubectlV${minor.split('.')[1]}Layer from @aws-cdk/lambda-layer-kubectl-v${minor.split('.')[1]}), use version 1.36, or set kubectl: false`);
@@ -570,7 +578,7 @@ export class PlatformCluster extends Construct {
 
   /** Runs at synth, after node groups and profiles added late: a cluster CoreDNS cannot run on fails. */
   private validateCompute(): string[] {
-    if (this.fargateOnly && !this.fargateProfiles.some((_, i) => this.selectsCoreDns(i))) {
+    if (this.fargateOnly && !fargateSelects(this, 'kube-system', COREDNS_POD_LABELS)) {
       return ['fargateProfiles: on a Fargate-only cluster CoreDNS runs on Fargate, got no profile selecting namespace kube-system (with no labels, or k8s-app=kube-dns); add a profile with selectors [{ namespace: \'kube-system\', labels: { \'k8s-app\': \'kube-dns\' } }]'];
     }
     if (this.nodegroups.length === 0 && this.fargateProfiles.length === 0) {
@@ -578,18 +586,6 @@ export class PlatformCluster extends Construct {
         'nodegroups: the cluster has no node group and no Fargate profile, got neither; CoreDNS waits for compute and the deployment will not finish until you add some');
     }
     return [];
-  }
-
-  private selectsCoreDns(index: number): boolean {
-    const cfn = this.fargateProfiles[index].node.defaultChild as eks.CfnFargateProfile;
-    const selectors = (cfn.selectors as eks.CfnFargateProfile.SelectorProperty[]) ?? [];
-    return selectors.some((s) => {
-      if (s.namespace !== 'kube-system' && s.namespace !== '*') {
-        return false;
-      }
-      const labels = (s.labels as eks.CfnFargateProfile.LabelProperty[] | undefined) ?? [];
-      return labels.every((l) => l.key === 'k8s-app' && l.value === 'kube-dns');
-    });
   }
 
   private defaultWorkloadSubnets(prop: string, id: string): ec2.SubnetSelection {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 import { ComplianceReport, LogEncryptionKey, PlatformCluster } from '../../lib';
-import { expectNoComplianceFindings, newStack } from '../helpers';
+import { expectNoComplianceFindings, newApp, newStack } from '../helpers';
 
 const HANDLER_DESCRIPTION = 'onEvent handler for EKS kubectl resource provider';
 
@@ -90,6 +90,31 @@ describe('the kubectl handler role after construction', () => {
     platform.kubectlRole!.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryReadOnly'));
     const arns = JSON.stringify(Template.fromStack(stack).toJSON().Resources[logicalId(platform.kubectlRole!)].Properties.ManagedPolicyArns);
     expect(arns).toContain(':iam::aws:policy/AmazonEC2ContainerRegistryReadOnly');
+  });
+});
+
+describe('the kubectl handler in a stack with an account and region', () => {
+  test('has no unacknowledged finding: the network-interface grant is acknowledged as rendered, with literal region and account', () => {
+    const stack = new Stack(newApp(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    new PlatformCluster(stack, 'Platform', { nodegroups: [{ id: 'N' }] });
+    expectNoComplianceFindings(stack);
+    expect(ComplianceReport.check(stack, ComplianceReport.platformPacks()).unmatchedAcknowledgements).toEqual([]);
+  });
+});
+
+describe('the kubectl handler in an app without @aws-cdk/aws-lambda:useCdkManagedLogGroup', () => {
+  test('still gets an encrypted, bounded log group of its own and the grant to write it', () => {
+    const stack = new Stack(new App(), 'Test');
+    const platform = new PlatformCluster(stack, 'Platform', { nodegroups: [{ id: 'N' }] });
+    const template = Template.fromStack(stack);
+    const [handler, framework] = providerFunctions(platform);
+    for (const fn of [handler, framework]) {
+      const group = fn.node.findChild('EncryptedLogGroup') as logs.LogGroup;
+      expect(template.toJSON().Resources[logicalId(group)].Properties).toEqual({ KmsKeyId: { 'Fn::GetAtt': [logicalId(platform.logKey!), 'Arn'] }, RetentionInDays: 365 });
+      expect(template.toJSON().Resources[logicalId(fn)].Properties.LoggingConfig).toEqual(expect.objectContaining({ LogGroup: { Ref: logicalId(group) } }));
+    }
+    const grants = template.toJSON().Resources[logicalId(platform.kubectlRole!.node.findChild('Policy'))].Properties.PolicyDocument.Statement;
+    expect(grants).toContainEqual({ Sid: 'WriteOwnLogs', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(handler.node.findChild('EncryptedLogGroup')), 'Arn'] } });
   });
 });
 

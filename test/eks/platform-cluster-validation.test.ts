@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ContainerInsights, PlatformCluster, PlatformClusterProps, PlatformNodegroupOptions, PlatformVpc, VpcLayout } from '../../lib';
+import { ComplianceReport, ContainerInsights, PlatformCluster, PlatformClusterProps, PlatformNodegroupOptions, PlatformVpc, VpcLayout } from '../../lib';
 import { IClusterAddon } from '../../lib/eks/addons/cluster-addon';
 import { complianceRuleIds, newStack } from '../helpers';
 
@@ -18,7 +18,7 @@ function nodegroup(options: PlatformNodegroupOptions): void {
 
 describe('PlatformCluster rejects bad input at synth', () => {
   test('fails when minSize is greater than maxSize', () => {
-    expect(() => nodegroup({ minSize: 5, maxSize: 3 })).toThrow(/^minSize and maxSize: node group 'Workers' has minSize 5 greater than maxSize 3; raise maxSize/);
+    expect(() => nodegroup({ minSize: 5, maxSize: 3 })).toThrow(/^minSize and maxSize: node group 'Workers' has minSize greater than maxSize, got minSize 5 and maxSize 3; raise maxSize/);
   });
 
   test('fails when desiredSize is outside minSize..maxSize', () => {
@@ -106,6 +106,8 @@ describe('PlatformCluster rejects bad input at synth', () => {
 
   test('fails when an endpoint CIDR is not a CIDR', () => {
     expect(() => cluster({ endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('my office') })).toThrow(/^endpointAccess: onlyFrom takes IPv4 CIDR blocks, got 'my office'/);
+    expect(() => cluster({ endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.300/24') })).toThrow(/^endpointAccess: onlyFrom takes IPv4 CIDR blocks, got '203.0.113.300\/24'/);
+    expect(() => cluster({ endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/33') })).toThrow(/^endpointAccess: onlyFrom takes IPv4 CIDR blocks, got '203.0.113.0\/33'/);
   });
 
   test('fails when namespace access names no namespace', () => {
@@ -117,7 +119,7 @@ describe('PlatformCluster rejects bad input at synth', () => {
   test('fails when an add-on is installed twice', () => {
     const addon: IClusterAddon = { name: 'probe', install: () => undefined };
     const platform = cluster({ kubectl: false, addons: [addon] });
-    expect(() => platform.addAddon({ name: 'probe', install: () => undefined })).toThrow(/^addons: 'probe' is already installed on Test\/Platform; install each add-on once$/);
+    expect(() => platform.addAddon({ name: 'probe', install: () => undefined })).toThrow(/^addons: 'probe' is already installed on Test\/Platform, got it again; install each add-on once$/);
   });
 
   test('fails when a managed add-on registered for waitForManagedAddons is in another stack', () => {
@@ -130,6 +132,38 @@ describe('PlatformCluster rejects bad input at synth', () => {
   test('fails at synth when a Fargate-only cluster has no profile for CoreDNS', () => {
     const platform = cluster({ kubectl: false, fargateProfiles: [{ id: 'Apps', selectors: [{ namespace: 'apps' }] }] });
     expect(() => (platform.node.root as App).synth()).toThrow(/fargateProfiles: on a Fargate-only cluster CoreDNS runs on Fargate, got no profile selecting namespace kube-system/);
+  });
+
+  test('accepts a Fargate-only cluster whose CoreDNS profile uses wildcards or a namespace unknown at synth', () => {
+    const wildcard = cluster({ kubectl: false, fargateProfiles: [{ id: 'System', selectors: [{ namespace: 'kube-*', labels: { 'k8s-app': 'kube-?ns' } }] }] });
+    expect(() => (wildcard.node.root as App).synth()).not.toThrow();
+    const stack = newStack();
+    const namespace = new CfnParameter(stack, 'SystemNamespace', { type: 'String' }).valueAsString;
+    new PlatformCluster(stack, 'Platform', { kubectl: false, fargateProfiles: [{ id: 'System', selectors: [{ namespace }] }] });
+    expect(() => (stack.node.root as App).synth()).not.toThrow();
+  });
+
+  test('fails when the Kubernetes version is unknown at synth and no kubectl layer is given', () => {
+    const stack = newStack();
+    const version = eks.KubernetesVersion.of(new CfnParameter(stack, 'Version', { type: 'String' }).valueAsString);
+    expect(() => new PlatformCluster(stack, 'Platform', { version })).toThrow(/^version: the kubectl layer must match the Kubernetes version, got a version unknown at synth \(a token, e.g. a CfnParameter value\); pass the matching kubectlLayer, or set kubectl: false$/);
+  });
+
+  test('fails when minSize is negative or fractional', () => {
+    expect(() => nodegroup({ minSize: -1 })).toThrow(/^minSize: node group 'Workers' needs a whole number of nodes from 0, got -1; pass 0 or more$/);
+  });
+
+  test('fails when maxSize is below one', () => {
+    expect(() => nodegroup({ minSize: 0, maxSize: 0 })).toThrow(/^maxSize: node group 'Workers' needs at least one node at most, got 0; pass 1 or more$/);
+  });
+
+  test('fails when maxUnavailable or maxUnavailablePercentage is out of range', () => {
+    expect(() => nodegroup({ maxUnavailable: 0 })).toThrow(/^maxUnavailable: node group 'Workers' needs a whole number of nodes from 1 to 100 \(the EKS limit\), got 0/);
+    expect(() => nodegroup({ maxUnavailablePercentage: 101 })).toThrow(/^maxUnavailablePercentage: node group 'Workers' needs a whole percentage from 1 to 100, got 101/);
+  });
+
+  test('fails when instanceTypes is empty', () => {
+    expect(() => nodegroup({ instanceTypes: [] })).toThrow(/^instanceTypes: node group 'Workers' needs at least one instance type, got \[\]/);
   });
 
   test('fails when the node disk is larger than gp3 allows', () => {
@@ -243,6 +277,15 @@ describe('PlatformCluster with CloudFormation parameters', () => {
     warnings.hasWarning('/Test/Platform', Match.stringLikeRegexp("minSize, maxSize and desiredSize: node group 'Workers' has sizes that are tokens"));
     warnings.hasWarning('/Test/Platform', Match.stringLikeRegexp("node group 'Small' .*maxSize defaults to 4: pass maxSize too"));
   });
+
+  test('synthesizes a node group whose IMDS hop limit comes from a parameter', () => {
+    const stack = newStack();
+    const hops = new CfnParameter(stack, 'ImdsHops', { type: 'Number', default: 1 }).valueAsNumber;
+    new PlatformCluster(stack, 'Platform', { kubectl: false, nodegroups: [{ id: 'Workers', imdsHopLimit: hops }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: { Ref: 'ImdsHops' } } }),
+    });
+  });
 });
 
 describe('PlatformCluster accepts good inputs', () => {
@@ -299,5 +342,9 @@ describe('PlatformCluster in a public-only VPC with a public endpoint', () => {
     expect(complianceRuleIds(platform)).toEqual([
       'ContainerPlatform-EKS1', 'HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC',
     ]);
+  });
+
+  test('acknowledges no network-interface permission, which the handler and the framework outside the VPC do not get', () => {
+    expect(ComplianceReport.check(stack, ComplianceReport.platformPacks()).unmatchedAcknowledgements).toEqual([]);
   });
 });

@@ -75,26 +75,37 @@ export function requireKubectl(cluster: PlatformCluster, addonName: string, why:
 /** Guards against installing one add-on object on two clusters (the cluster itself rejects duplicate names). */
 export function assertNotInstalled(installedOn: IConstruct | undefined, addonName: string): void {
   if (installedOn) {
-    throw new Error(`install: this ${addonName} add-on object is already installed on ${installedOn.node.path}; create one add-on object per cluster`);
+    throw new Error(`install: this ${addonName} add-on object is already installed on ${installedOn.node.path}, got a second install; create one add-on object per cluster`);
   }
 }
 
 /**
  * Whether a Fargate profile of the cluster selects pods in `namespace` carrying `podLabels`: a selector
- * matches when its namespace is the pods' (or `*`) and each of its labels is one of the pods' labels.
+ * matches when its namespace matches the pods' and each of its labels is one of the pods' labels, where
+ * '*' and '?' are wildcards (EKS User Guide, "Fargate profile"). A selector with a namespace or label
+ * unknown at synth (a token, e.g. a CfnParameter value) counts as `whenUnknown`.
  */
-export function fargateSelects(cluster: PlatformCluster, namespace: string, podLabels: Record<string, string>): boolean {
+export function fargateSelects(cluster: PlatformCluster, namespace: string, podLabels: Record<string, string>, whenUnknown = true): boolean {
   return cluster.fargateProfiles.some((profile) => {
     const cfn = profile.node.defaultChild as eks.CfnFargateProfile;
     const selectors = (cfn.selectors as eks.CfnFargateProfile.SelectorProperty[] | undefined) ?? [];
     return selectors.some((s) => {
-      if (s.namespace !== namespace && s.namespace !== '*') {
+      const labels = (s.labels as eks.CfnFargateProfile.LabelProperty[] | undefined) ?? [];
+      if ([s.namespace, ...labels.flatMap((l) => [l.key, l.value])].some((v) => Token.isUnresolved(v))) {
+        return whenUnknown;
+      }
+      if (!globMatches(s.namespace, namespace)) {
         return false;
       }
-      const labels = (s.labels as eks.CfnFargateProfile.LabelProperty[] | undefined) ?? [];
-      return labels.every((l) => podLabels[l.key] === l.value);
+      return labels.every((l) => Object.entries(podLabels).some(([key, value]) => globMatches(l.key, key) && globMatches(l.value, value)));
     });
   });
+}
+
+/** Whether a Fargate selector pattern, with the wildcards '*' (any characters) and '?' (one character), matches a value. */
+function globMatches(pattern: string, value: string): boolean {
+  const regex = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+  return new RegExp(`^${regex}$`).test(value);
 }
 
 /**

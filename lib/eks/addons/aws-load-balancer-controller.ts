@@ -302,7 +302,7 @@ export class AwsLoadBalancerController implements IClusterAddon {
    */
   public addLoadBalancedResource(resource: IConstruct): void {
     if (!this._chart || !this._ingressClass) {
-      throw new Error(`resource: ${resource.node.path} cannot depend on the ${this.name} add-on before it is installed; add the add-on to a PlatformCluster first`);
+      throw new Error(`resource: cannot depend on the ${this.name} add-on before it is installed, got ${resource.node.path}; add the add-on to a PlatformCluster first`);
     }
     // Created once the webhooks answer; deleted while the controller runs (see above).
     resource.node.addDependency(this._chart);
@@ -314,10 +314,13 @@ export class AwsLoadBalancerController implements IClusterAddon {
   }
 
   private identityFor(cluster: PlatformCluster): eks.IdentityType {
-    // The controller runs on Fargate when the cluster has no nodes or a profile selects its pods.
+    // The controller runs on Fargate when the cluster has no nodes or a profile selects its pods. A selector
+    // unknown at synth (a token) may select them: the default is then IRSA, which works on nodes and Fargate,
+    // and a given POD_IDENTITY is refused only for a selection known at synth.
     const onFargate = cluster.fargateOnly || fargateSelects(cluster, LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_POD_LABELS);
+    const knownOnFargate = cluster.fargateOnly || fargateSelects(cluster, LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_POD_LABELS, false);
     const given = this.props.identityType;
-    if (given === eks.IdentityType.POD_IDENTITY && onFargate) {
+    if (given === eks.IdentityType.POD_IDENTITY && knownOnFargate) {
       throw new Error(`identityType: EKS Pod Identity does not work for pods on Fargate, got IdentityType.POD_IDENTITY while the controller's pods run on Fargate in ${cluster.node.path} (${cluster.fargateOnly ? 'a Fargate-only cluster' : 'a profile selects them in kube-system'}); leave identityType unset (IRSA) or keep the controller on node groups`);
     }
     return given ?? (onFargate ? eks.IdentityType.IRSA : eks.IdentityType.POD_IDENTITY);

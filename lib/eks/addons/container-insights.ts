@@ -128,7 +128,8 @@ export class ContainerInsights implements IClusterAddon {
       // and the aws filter's imds_version v2), run on the host network, where it stays reachable:
       // agent.hostNetwork defaults to true (values.yaml) and Fluent Bit's DaemonSet fixes hostNetwork: true
       // (templates/linux/fluent-bit-daemonset.yaml), in aws-observability/helm-charts
-      // amazon-cloudwatch-observability 5.4.0 and 6.2.0, the releases around the pinned v6.1.0 build.
+      // amazon-cloudwatch-observability 5.4.0 through 6.4.0 (the newest chart there, 2026-08), which covers
+      // the version table's 1.35 build v6.1.0; its 1.36 build v6.6.0 is newer than any chart checked.
       this._addon = managedAddon(scope, 'Addon', cluster, {
         addonName: this.name,
         addonVersion: version!.version,

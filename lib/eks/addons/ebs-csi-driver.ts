@@ -123,12 +123,16 @@ export class EbsCsiDriver implements IClusterAddon {
     assertNotInstalled(this.installedOn, this.name);
     requireKubectl(cluster, this.name, 'creates a StorageClass');
     const version = resolveAddonVersion(this.name, cluster, this.props.version);
-    if (cluster.fargateOnly) {
-      throw new Error(`addons: the ${this.name} add-on attaches EBS volumes to EC2 nodes, got the Fargate-only cluster ${cluster.node.path}; add a node group, or use EfsCsiDriver for storage on Fargate`);
-    }
     this.installedOn = cluster;
 
     const scope = new Construct(cluster, 'EbsCsiDriver');
+    // Checked at synth, once every node group exists: a cluster that has only Fargate profiles when the
+    // driver is installed may get its node groups afterwards.
+    scope.node.addValidation({
+      validate: () => cluster.fargateOnly
+        ? [`addons: the ${this.name} add-on attaches EBS volumes to EC2 nodes, got the Fargate-only cluster ${cluster.node.path}; add a node group, or use EfsCsiDriver for storage on Fargate`]
+        : [],
+    });
     const managedPolicies = [awsManagedServiceRolePolicy('AmazonEBSCSIDriverPolicy')];
     const key = this.props.encryptionKey;
     if (key) {

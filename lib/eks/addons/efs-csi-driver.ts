@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -21,6 +21,8 @@ const CONTROLLER_SERVICE_ACCOUNT = 'efs-csi-controller-sa';
  * build from).
  */
 const NODE_SERVICE_ACCOUNT = 'efs-csi-node-sa';
+/** The namespace the managed add-on installs the driver into. */
+const DRIVER_NAMESPACE = 'kube-system';
 /** The NFS client actions of a file-system policy (EFS user guide, "Using IAM to control file system data access"). */
 const CLIENT_MOUNT = 'elasticfilesystem:ClientMount';
 const CLIENT_WRITE = 'elasticfilesystem:ClientWrite';
@@ -227,6 +229,18 @@ export class EfsCsiDriver implements IClusterAddon {
 
     const scope = new Construct(cluster, 'EfsCsiDriver');
     this.scope = scope;
+    if (this.props.dynamicProvisioning === undefined && !dynamic) {
+      // The default follows the compute at install; node groups added afterwards get no driver controller.
+      scope.node.addValidation({
+        validate: () => {
+          if (!cluster.fargateOnly) {
+            Annotations.of(scope).addWarningV2('cdk-container-platform:efsDynamicProvisioningOff',
+              `dynamicProvisioning: off because ${cluster.node.path} was Fargate-only when the driver was installed, got node groups added after it; pass dynamicProvisioning: true, or add the driver after the node groups, for the StorageClass`);
+          }
+          return [];
+        },
+      });
+    }
     const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
       vpc: cluster.vpc,
       description: `EFS mount targets of ${cluster.node.path}: NFS from the cluster only`,
@@ -305,11 +319,24 @@ export class EfsCsiDriver implements IClusterAddon {
     // chart 4.4.1), where instance metadata stays reachable; the controller, when IMDS does not answer,
     // reads region, zone and instance id from its Node object (pkg/cloud/metadata.go and k8s_metadata.go,
     // driver v3.4.1; its ClusterRole may get nodes), and the chart has no region value to set instead.
+    // The add-on takes a Pod Identity association for the controller's service account only: EKS refuses
+    // others with 'Service account ... in pod identity configuration is not supported for addon'
+    // (terraform-aws-modules/terraform-aws-eks issue 3520; for efs-csi-node-sa, aws-efs-csi-driver issue 1759,
+    // open, whose workaround is a standalone association, as here).
+    const nodeAssociation = new eks.CfnPodIdentityAssociation(scope, 'NodePodIdentityAssociation', {
+      clusterName: cluster.cluster.clusterName,
+      namespace: DRIVER_NAMESPACE,
+      serviceAccount: NODE_SERVICE_ACCOUNT,
+      roleArn: nodeRole.roleArn,
+    });
     const addon = managedAddon(scope, 'Addon', cluster, {
       addonName: this.name,
       addonVersion: version!.version,
-      associations: [{ serviceAccount: CONTROLLER_SERVICE_ACCOUNT, role }, { serviceAccount: NODE_SERVICE_ACCOUNT, role: nodeRole }],
+      associations: [{ serviceAccount: CONTROLLER_SERVICE_ACCOUNT, role }],
     });
+    // EKS gives Pod Identity credentials only to pods created after the association: the node daemon's
+    // pods, which the add-on creates, must find it (on delete it goes after them).
+    addon.node.addDependency(nodeAssociation);
     version!.annotate(addon);
     // Mounts need a mount target in the pod's zone: the StorageClass, and claims ordered after it, come after them.
     addon.node.addDependency(fileSystem.mountTargetsAvailable);

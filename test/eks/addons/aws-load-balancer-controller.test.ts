@@ -1,3 +1,4 @@
+import { CfnParameter } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { AwsLoadBalancerController } from '../../../lib/eks/addons/aws-load-balancer-controller';
@@ -122,7 +123,7 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
   });
 
   test('fails when a resource is added before install', () => {
-    expect(() => new AwsLoadBalancerController().addLoadBalancedResource(cluster)).toThrow(/cannot depend on the aws-load-balancer-controller add-on before it is installed/);
+    expect(() => new AwsLoadBalancerController().addLoadBalancedResource(cluster)).toThrow(/^resource: cannot depend on the aws-load-balancer-controller add-on before it is installed, got Test\/Cluster; add the add-on to a PlatformCluster first$/);
   });
 });
 
@@ -197,6 +198,27 @@ describe('AwsLoadBalancerController on a cluster with nodes whose Fargate profil
     expect(() => new PlatformCluster(newStack(), 'Cluster', {
       nodegroups: [{ id: 'Default' }], fargateProfiles: profiles, addons: [new AwsLoadBalancerController({ identityType: eks.IdentityType.POD_IDENTITY })],
     })).toThrow(/identityType: EKS Pod Identity does not work for pods on Fargate.*a profile selects them in kube-system/);
+  });
+});
+
+describe('AwsLoadBalancerController on a cluster with nodes whose Fargate selector is unknown at synth', () => {
+  const withProfile = (lbc: AwsLoadBalancerController) => {
+    const stack = newStack();
+    const namespace = new CfnParameter(stack, 'Namespace', { type: 'String' }).valueAsString;
+    new PlatformCluster(stack, 'Cluster', { nodegroups: [{ id: 'Default' }], fargateProfiles: [{ id: 'Maybe', selectors: [{ namespace }] }], addons: [lbc] });
+    return stack;
+  };
+
+  test('uses IRSA, which works whether or not the selector takes its pods to Fargate', () => {
+    const lbc = new AwsLoadBalancerController();
+    const trust = Template.fromStack(withProfile(lbc)).toJSON().Resources[logicalId(lbc.role!)].Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Action).toBe('sts:AssumeRoleWithWebIdentity');
+  });
+
+  test('accepts identityType POD_IDENTITY, leaving the selector to the user', () => {
+    const lbc = new AwsLoadBalancerController({ identityType: eks.IdentityType.POD_IDENTITY });
+    const trust = Template.fromStack(withProfile(lbc)).toJSON().Resources[logicalId(lbc.role!)].Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Principal).toEqual({ Service: 'pods.eks.amazonaws.com' });
   });
 });
 

@@ -61,7 +61,7 @@ describe('EbsCsiDriver with defaults', () => {
   });
 
   test('fails when one add-on object is installed on two clusters', () => {
-    expect(() => ebs.install(clusterWith({ compute: Compute.NODES_ONLY }).cluster)).toThrow(/install: this aws-ebs-csi-driver add-on object is already installed on Test\/Cluster/);
+    expect(() => ebs.install(clusterWith({ compute: Compute.NODES_ONLY }).cluster)).toThrow(/^install: this aws-ebs-csi-driver add-on object is already installed on Test\/Cluster, got a second install; create one add-on object per cluster$/);
   });
 });
 
@@ -134,8 +134,16 @@ describe('EbsCsiDriver validation', () => {
     expect(() => clusterWith({ addons: [new EbsCsiDriver()], kubectl: false })).toThrow(/kubectl: the aws-ebs-csi-driver add-on creates a StorageClass/);
   });
 
-  test('fails when the cluster runs on Fargate only', () => {
-    expect(() => clusterWith({ addons: [new EbsCsiDriver()], compute: Compute.FARGATE_ONLY })).toThrow(/addons: the aws-ebs-csi-driver add-on attaches EBS volumes to EC2 nodes/);
+  test('fails at synth when the cluster runs on Fargate only', () => {
+    const { stack } = clusterWith({ addons: [new EbsCsiDriver()], compute: Compute.FARGATE_ONLY });
+    expect(() => Template.fromStack(stack)).toThrow(/addons: the aws-ebs-csi-driver add-on attaches EBS volumes to EC2 nodes, got the Fargate-only cluster Test\/Cluster/);
+  });
+
+  test('installs on a cluster that has only Fargate profiles until a node group is added after it', () => {
+    const { stack, cluster } = clusterWith({ compute: Compute.FARGATE_ONLY });
+    cluster.addAddon(new EbsCsiDriver());
+    cluster.addNodegroup('Later');
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-ebs-csi-driver' });
   });
 
 });

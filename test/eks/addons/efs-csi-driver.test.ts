@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { EfsCsiDriver } from '../../../lib/eks/addons/efs-csi-driver';
 import { complianceRuleIds, expectNoComplianceFindings } from '../../helpers';
 import { kubernetesProblem } from '../../kubernetes-manifests';
@@ -78,18 +78,28 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
   });
 
   test('installs the aws-efs-csi-driver managed add-on with a Pod Identity role each for its controller and node service accounts', () => {
+    // The add-on accepts an association for its controller's service account only.
     template.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'aws-efs-csi-driver',
       AddonVersion: 'v3.4.2-eksbuild.1',
       PodIdentityAssociations: [
         { ServiceAccount: 'efs-csi-controller-sa', RoleArn: { 'Fn::GetAtt': [logicalId(efs.role!), 'Arn'] } },
-        { ServiceAccount: 'efs-csi-node-sa', RoleArn: { 'Fn::GetAtt': [logicalId(efs.nodeRole!), 'Arn'] } },
       ],
+    });
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      Namespace: 'kube-system',
+      ServiceAccount: 'efs-csi-node-sa',
+      RoleArn: { 'Fn::GetAtt': [logicalId(efs.nodeRole!), 'Arn'] },
     });
     const resources = template.toJSON().Resources;
     expect(resources[logicalId(efs.role!)].Properties.ManagedPolicyArns).toEqual([
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy']] },
     ]);
+  });
+
+  test('creates the add-on after the node service account\'s association, so the node daemon\'s pods get its credentials', () => {
+    const [associationId] = Object.entries(template.findResources('AWS::EKS::PodIdentityAssociation', { Properties: { ServiceAccount: 'efs-csi-node-sa' } })).map(([id]) => id);
+    expect(dependsOn(template, logicalId(efs.addon!))).toContain(associationId);
   });
 
   test('gives the node role no permission of its own: only the file-system policy lets it mount', () => {
@@ -279,4 +289,15 @@ describe('EfsCsiDriver validation', () => {
     expect(() => new EfsCsiDriver().addStaticVolume('Data', { namespace: 'apps', claimName: 'data' })).toThrow(/addStaticVolume: the aws-efs-csi-driver add-on is not installed/);
   });
 
+});
+
+describe('EfsCsiDriver installed before the cluster\'s node groups', () => {
+  test('warns that dynamic provisioning stayed off, chosen while the cluster was Fargate-only', () => {
+    const { stack, cluster } = clusterWith({ compute: Compute.FARGATE_ONLY });
+    const efs = new EfsCsiDriver();
+    cluster.addAddon(efs);
+    cluster.addNodegroup('Later');
+    Annotations.fromStack(stack).hasWarning('/Test/Cluster/EfsCsiDriver', Match.stringLikeRegexp('dynamicProvisioning: off because Test/Cluster was Fargate-only when the driver was installed'));
+    expect(efs.addon).toBeUndefined();
+  });
 });
