@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
 import { ContainerInstanceImage, Ec2ComputeOptions } from './service-compute';
+import { findingArn } from '../compliance/finding-arn';
 import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 
 /** Bottlerocket's OS volume: above the AMI's snapshot size, which must fit. */
@@ -173,6 +174,6 @@ function addAgentPolicy(role: ContainerInstanceRole, cluster: ecs.Cluster): void
   }));
   Compliance.acknowledgeAll(role.grantsPolicy!, [
     { ruleId: 'AwsSolutions-IAM5[Resource::*]', reason: 'ecs:DiscoverPollEndpoint, the ECS container agent\'s first call, has no resource-level permission' },
-    { ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:container-instance/*]', reason: 'ECS assigns container instance ids at registration, so ecs:Poll and ecs:StartTelemetrySession name them with a wildcard; the statement is conditioned on ecs:cluster being this cluster' },
+    { ruleId: `AwsSolutions-IAM5[Resource::${findingArn(role, 'ecs', 'container-instance/*')}]`, reason: 'ECS assigns container instance ids at registration, so ecs:Poll and ecs:StartTelemetrySession name them with a wildcard; the statement is conditioned on ecs:cluster being this cluster' },
   ]);
 }

@@ -16,6 +16,7 @@ import { PlatformVpc } from '../network/platform-vpc';
 import { ContainerRepository } from '../registry/container-repository';
 import { createEc2Capacity } from './ec2-capacity';
 import { LoadBalancedServiceProps } from './load-balanced-service-props';
+import { findingArn } from '../compliance/finding-arn';
 import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 import { ComputeType, ServiceCompute } from './service-compute';
 import { ServiceDeployment } from './service-deployment';
@@ -503,7 +504,7 @@ export class LoadBalancedService extends Construct {
       Compliance.acknowledge(taskPolicy, 'AwsSolutions-IAM5[Resource::*]', 'ECS Exec (enableExecuteCommand) opens ssmmessages channels and describes log groups; those actions have no resource-level permissions');
       if (this.execLogGroup) {
         const logGroupId = Stack.of(this).getLogicalId(this.execLogGroup.node.defaultChild as logs.CfnLogGroup);
-        Compliance.acknowledge(taskPolicy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<${logGroupId}>:*]`,
+        Compliance.acknowledge(taskPolicy, `AwsSolutions-IAM5[Resource::${findingArn(this, 'logs', `log-group:<${logGroupId}>:*`)}]`,
           'ECS Exec (enableExecuteCommand) writes session logs to new log streams of this one log group; stream names are chosen per session, so the grant names the group\'s streams with a wildcard');
       }
     }

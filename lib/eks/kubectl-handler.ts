@@ -1,6 +1,6 @@
 // Module-private: the kubectl handler's role and log groups, which aws-eks-v2's KubectlProvider creates
 // with AWS managed policies, an inline policy and unencrypted log groups. Not exported from lib/index.ts.
-import { CfnCondition, Stack, Token } from 'aws-cdk-lib';
+import { CfnCondition, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
+import { findingArn } from '../compliance/finding-arn';
 import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 
 /**
@@ -142,10 +143,7 @@ export function secureKubectlProvider(cluster: eks.Cluster, role: KubectlHandler
   if (inVpc && role.grantsPolicy) {
     Compliance.acknowledge(role.grantsPolicy, 'AwsSolutions-IAM5[Resource::*]',
       'ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets have no resource-level permission (the Lambda developer guide, configuration-vpc: DescribeNetworkInterfaces works only on "*"); set kubectl: false to drop the handler');
-    // cdk-nag names the resource as rendered: pseudo parameters in an environment-agnostic stack, literals in one with an env.
-    const stack = Stack.of(role);
-    const part = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
-    Compliance.acknowledge(role.grantsPolicy, `AwsSolutions-IAM5[Resource::arn:${part(stack.partition, 'Partition')}:ec2:${part(stack.region, 'Region')}:${part(stack.account, 'AccountId')}:*/*]`,
+    Compliance.acknowledge(role.grantsPolicy, `AwsSolutions-IAM5[Resource::${findingArn(role, 'ec2', '*/*')}]`,
       'Lambda creates and deletes the handler\'s network interfaces, whose ids are unknown at synth; the Lambda developer guide (configuration-vpc) asks for all resource ids of the account and region; set kubectl: false to drop the handler');
   }
 }

@@ -1,11 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ContainerInstanceImage, LoadBalancedService, ServiceCompute, ServiceDeployment, ServiceImage } from '../../lib';
-import { expectNoComplianceFindings, newStack } from '../helpers';
+import { ComplianceReport, ContainerInstanceImage, LoadBalancedService, ServiceCompute, ServiceDeployment, ServiceImage } from '../../lib';
+import { expectNoComplianceFindings, newApp, newStack } from '../helpers';
 
 const IMAGE = ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine');
 
@@ -278,5 +278,28 @@ describe('AwsSolutions-ECS2 acknowledgements', () => {
       RequiresCompatibilities: ['EC2'],
       ContainerDefinitions: [Match.objectLike({ Environment: [{ Name: 'AWS_REGION', Value: { Ref: 'AWS::Region' } }] })],
     });
+  });
+});
+
+describe('acknowledgements in a stack with an account and region', () => {
+  test('EC2 compute with ECS Exec has no unacknowledged finding and no acknowledgement that matches nothing', () => {
+    // cdk-nag renders ARNs with literal region and account there, not <AWS::Region> and <AWS::AccountId>.
+    const stack = new Stack(newApp(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:111122223333:certificate/00000000-0000-0000-0000-000000000000');
+    const svc = new LoadBalancedService(stack, 'Svc', {
+      image: IMAGE,
+      compute: ServiceCompute.ec2({ instanceType: new ec2.InstanceType('m7g.large') }),
+      loadBalancerOptions: { certificate },
+      enableExecuteCommand: true,
+      readonlyRootFilesystem: false,
+    });
+    const report = ComplianceReport.check(svc, ComplianceReport.platformPacks());
+    // ECS Exec needs a writable root filesystem: that finding is the caller's choice and stays visible.
+    expect(report.findings.map((f) => f.ruleId)).toEqual(['ContainerPlatform-ECS3[Container::app]']);
+    expect(report.unmatchedAcknowledgements).toEqual([]);
+    expect(report.acknowledged.map((a) => a.ruleId)).toEqual(expect.arrayContaining([
+      'AwsSolutions-IAM5[Resource::arn:aws:ecs:eu-west-1:111122223333:container-instance/*]',
+      `AwsSolutions-IAM5[Resource::arn:aws:logs:eu-west-1:111122223333:log-group:<${stack.getLogicalId(svc.execLogGroup!.node.defaultChild as CfnElement)}>:*]`,
+    ]));
   });
 });
