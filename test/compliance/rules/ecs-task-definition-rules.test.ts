@@ -43,7 +43,7 @@ describe('ContainerPlatform-ECS2 (non-root user)', () => {
     expect(findingsOf(taskWith({ user: undefined }).stack, 'ContainerPlatform-ECS2')).toEqual(['ContainerPlatform-ECS2[Container::web] Test/Task/Resource']);
   });
 
-  test.each(['root', '0', '0:0', 'root:app'])('flags a container running as %s', (user) => {
+  test.each(['root', '0', '0:0', 'root:app', '+0', '-0', '+00:1000'])('flags a container running as %s', (user) => {
     expect(findingsOf(taskWith({ user }).stack, 'ContainerPlatform-ECS2')).toEqual(['ContainerPlatform-ECS2[Container::web] Test/Task/Resource']);
   });
 
