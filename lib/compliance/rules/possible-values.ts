@@ -102,6 +102,40 @@ export function possibleLists(value: unknown, scope: IConstruct): Array<unknown[
   });
 }
 
+/**
+ * The `NoEcho` parameters a raw property value reads, through `Ref` or an `Fn::Sub` variable at any
+ * depth: a value the template author marked secret, whatever it is passed through.
+ */
+export function noEchoParameters(value: unknown, scope: IConstruct): string[] {
+  const ctx = new Context(scope);
+  const found = new Set<string>();
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 32 || v === null || typeof v !== 'object') {
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((e) => visit(e, depth + 1));
+      return;
+    }
+    const ref = (v as any).Ref;
+    if (typeof ref === 'string' && ctx.parameter(ref)?.noEcho === true) {
+      found.add(ref);
+    }
+    const sub = (v as any)['Fn::Sub'];
+    const [template, variables] = Array.isArray(sub) ? sub : [sub, {}];
+    if (typeof template === 'string') {
+      for (const m of template.matchAll(/\$\{([^}!.]+)\}/g)) {
+        if (!(isObject(variables) && m[1] in variables) && ctx.parameter(m[1])?.noEcho === true) {
+          found.add(m[1]);
+        }
+      }
+    }
+    Object.values(v as object).forEach((e) => visit(e, depth + 1));
+  };
+  visit(value, 0);
+  return [...found];
+}
+
 /** True for a dynamic reference (`{{resolve:ssm:...}}`, `ssm-secure`, `secretsmanager`) or an SSM-typed parameter. */
 export function isDeployTimeReference(value: unknown): boolean {
   return typeof value === 'string' && DYNAMIC_REFERENCE.test(value);

@@ -1,4 +1,4 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -250,6 +250,42 @@ describe('ContainerPlatform-ECS5 variants', () => {
 });
 
 describe('ContainerPlatform-ECS6 variants', () => {
+  test('flags a value read from a NoEcho parameter, whatever the variable is called', () => {
+    const { stack, task } = taskWith();
+    const password = new CfnParameter(stack, 'DbPassword', { noEcho: true, default: 'changeme' });
+    const host = new CfnParameter(stack, 'DbHost', { default: 'db.internal' });
+    const container = task.defaultContainer!;
+    container.addEnvironment('DB', password.valueAsString);
+    container.addEnvironment('DSN', Fn.sub('postgres://app:${DbPassword}@db/app'));
+    container.addEnvironment('DB_HOST', host.valueAsString);
+    expect(findingsOf(stack, 'ContainerPlatform-ECS6')).toEqual([
+      'ContainerPlatform-ECS6[Container::web::DB] Test/Task/Resource',
+      'ContainerPlatform-ECS6[Container::web::DSN] Test/Task/Resource',
+    ]);
+  });
+
+  test('judges a name only known at deploy time by its value and by its known words', () => {
+    const { stack, task } = taskWith();
+    const name = new CfnParameter(stack, 'VariableName');
+    const container = task.defaultContainer!;
+    container.addEnvironment(name.valueAsString, 'postgres://app:s3cret@db/app');
+    container.addEnvironment(Fn.join('_', [Fn.importValue('Prefix'), 'PASSWORD']), 'x');
+    container.addEnvironment(Fn.join('_', [Fn.importValue('Prefix'), 'LOG_LEVEL']), 'info');
+    expect(findingsOf(stack, 'ContainerPlatform-ECS6')).toEqual([
+      'ContainerPlatform-ECS6[Container::web::*_PASSWORD] Test/Task/Resource',
+      'ContainerPlatform-ECS6[Container::web::unresolved] Test/Task/Resource',
+    ]);
+  });
+
+  test('flags credentials under run-together and suffix names, a password query parameter and a PEM key', () => {
+    const { stack } = taskWith({ environment: {
+      PGPASSWORD: 'x', SMTP_PASS: 'x', GITHUBTOKEN: 'x', LOGIN_URL: 'https://api.example.com/login?password=s3cret', TLS_KEY: '-----BEGIN PRIVATE KEY-----\nMII',
+      TOKEN_URL: 'https://auth.example.com/token', MAX_TOKENS: '4096', PASSWORD_FILE: '/run/secrets/db', TOKEN_COUNT: '3', DB_PARAMS: '{{resolve:ssm:/app/db-params}}',
+    } });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS6')).toEqual(['GITHUBTOKEN', 'LOGIN_URL', 'PGPASSWORD', 'SMTP_PASS', 'TLS_KEY']
+      .map((v) => `ContainerPlatform-ECS6[Container::web::${v}] Test/Task/Resource`));
+  });
+
   test('flags secrets under more names, and credentials inside any value', () => {
     const { stack } = taskWith({ environment: {
       MYSQL_PWD: 'x', SESSION_SECRET: 'x', SIGNING_KEY: 'x', AWS_CREDENTIALS: 'x', BASIC_AUTH: 'u:p',
