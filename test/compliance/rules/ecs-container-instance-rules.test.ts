@@ -71,6 +71,42 @@ describe('ContainerPlatform-ECS9 (awsvpc tasks cannot reach instance metadata)',
     expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Cluster/Capacity/LaunchTemplate/Resource`]);
   });
 
+  test('flags a block line that is commented out, in shell and in Bottlerocket TOML', () => {
+    expect(findingsOf(templateWith(['echo ECS_CLUSTER=web >> /etc/ecs/ecs.config', '#echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config']), RULE))
+      .toEqual([`${RULE} Test/Template`]);
+    expect(findingsOf(templateWith(['echo ECS_CLUSTER=web >> /etc/ecs/ecs.config', '  # ECS_AWSVPC_BLOCK_IMDS=true']), RULE)).toEqual([`${RULE} Test/Template`]);
+    expect(findingsOf(templateWith(['[settings.ecs]', 'cluster = "web"', '# awsvpc-block-imds = true'], 'toml'), RULE)).toEqual([`${RULE} Test/Template`]);
+  });
+
+  test('judges every Fn::If branch: a branch that overrides the block later is a finding', () => {
+    const stack = newStack();
+    new ec2.CfnLaunchTemplate(stack, 'Template', { launchTemplateData: { userData: Fn.base64(Fn.join('', [
+      '#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n',
+      Fn.conditionIf('Debug', 'echo ECS_AWSVPC_BLOCK_IMDS=false >> /etc/ecs/ecs.config\n', '').toString(),
+    ])) } });
+    expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Template`]);
+  });
+
+  test('reads Fn::Join with its delimiter: one that turns the block into a comment is a finding', () => {
+    const stack = newStack();
+    new ec2.CfnLaunchTemplate(stack, 'Template', { launchTemplateData: { userData: Fn.base64(Fn.join('\n#', [
+      '#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config', 'echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config',
+    ])) } });
+    expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Template`]);
+  });
+
+  test('passes Windows user data with the ECSTools -AwsvpcBlockIMDS switch or the machine variable, and flags :$false', () => {
+    const windows = (lines: string[]) => {
+      const stack = newStack();
+      new ec2.CfnLaunchTemplate(stack, 'Template', { launchTemplateData: { userData: Fn.base64(['<powershell>', ...lines, '</powershell>'].join('\n')) } });
+      return findingsOf(stack, RULE);
+    };
+    expect(windows(['Import-Module ECSTools', 'Initialize-ECSAgent -Cluster web -EnableTaskIAMRole -EnableTaskENI -AwsvpcBlockIMDS'])).toEqual([]);
+    expect(windows(['[Environment]::SetEnvironmentVariable("ECS_AWSVPC_BLOCK_IMDS", "$TRUE", "Machine")', 'Initialize-ECSAgent -Cluster web'])).toEqual([]);
+    expect(windows(['Initialize-ECSAgent -Cluster web -EnableTaskENI -AwsvpcBlockIMDS:$false'])).toEqual([`${RULE} Test/Template`]);
+    expect(windows(['Initialize-ECSAgent -Cluster web -EnableTaskENI'])).toEqual([`${RULE} Test/Template`]);
+  });
+
   test('does not judge instances that join no cluster, or user data with no literal part', () => {
     expect(findingsOf(templateWith(['yum install -y nginx']), RULE)).toEqual([]);
     expect(findingsOf(templateWith(undefined), RULE)).toEqual([]);
