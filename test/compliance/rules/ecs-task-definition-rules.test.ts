@@ -1,4 +1,4 @@
-import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { CfnMapping, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -117,6 +117,14 @@ describe('ContainerPlatform-ECS5 (pinned image)', () => {
     task.addContainer('pinned', { image: ecs.ContainerImage.fromEcrRepository(repo, new CfnParameter(stack, 'Pinned', { default: '1.4.2' }).valueAsString) });
     task.addContainer('moving', { image: ecs.ContainerImage.fromEcrRepository(repo, new CfnParameter(stack, 'Moving', { default: 'latest' }).valueAsString) });
     expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual(['ContainerPlatform-ECS5[Container::moving] Test/Task/Resource']);
+  });
+
+  test('reads an image from a mapping: every region\'s entry is judged when the key is the region', () => {
+    const stack = newStack();
+    const images = new CfnMapping(stack, 'Images', { mapping: { 'eu-west-1': { web: PINNED_IMAGE }, 'us-east-1': { web: 'nginx:latest' } } });
+    new ecs.CfnTaskDefinition(stack, 'Pinned', { containerDefinitions: [{ name: 'web', image: Fn.findInMap(images.logicalId, 'eu-west-1', 'web') }] });
+    new ecs.CfnTaskDefinition(stack, 'ByRegion', { containerDefinitions: [{ name: 'web', image: Fn.findInMap(images.logicalId, stack.region, 'web') }] });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual(['ContainerPlatform-ECS5[Container::web] Test/ByRegion']);
   });
 });
 
