@@ -13,7 +13,7 @@ const HOST_DRIVERS = ['json-file', 'local', 'journald', 'none'];
 /** ECS4: every container ships its output off the instance. */
 export const ECS4_CONTAINER_LOGGING: PlatformRule = {
   id: 'ECS4',
-  statement: 'Every container of the ECS task definition has a `LogConfiguration` whose `LogDriver` ships logs off the instance (awslogs, awsfirelens, splunk, fluentd, gelf, or syslog with a tcp/udp `syslog-address`); json-file, local, journald, none and syslog to the local socket keep logs on the host or drop them.',
+  statement: 'Every container of the ECS task definition has a `LogConfiguration` whose `LogDriver` ships logs off the instance (awslogs, awsfirelens, splunk, fluentd, gelf, or syslog with a tcp/udp `syslog-address` other than loopback); json-file, local, journald, none and syslog to the local socket or to localhost keep logs on the host or drop them.',
   info: 'A container of the ECS task definition has no log configuration that ships its logs off the instance.',
   explanation: 'Without a log driver that ships output elsewhere, container output is lost when the task stops (Fargate) or stays on one host (EC2): nothing to investigate an incident with. Set logging: ecs.LogDrivers.awsLogs({ ... }) on the container.',
   level: NagMessageLevel.ERROR,
@@ -26,6 +26,10 @@ function judgeConfiguration(config: unknown, node: CfnResource): Verdict {
   if (verdict === Verdict.NON_COMPLIANT || !drivers.includes('syslog')) {
     return verdict;
   }
-  // Docker's syslog driver writes to the local syslog socket unless syslog-address names a network server.
-  return judge(possibleAt(config, 'Options.syslog-address', node), (address) => typeof address === 'string' && /^(tcp|udp|tcp\+tls):\/\//.test(address));
+  // Docker's syslog driver writes to the local syslog socket unless syslog-address names a network
+  // server; a loopback address is the host's own syslog daemon, the same as the socket. Docker parses
+  // the address as a URL, whose scheme is case-insensitive.
+  return judge(possibleAt(config, 'Options.syslog-address', node), (address) => typeof address === 'string'
+    && /^(tcp|udp|tcp\+tls):\/\//i.test(address.trim())
+    && !/^[a-z+]+:\/\/(localhost|127\.[0-9.]+|\[::1\]|\[0*:(0*:)*0*1\])(:|\/|$)/i.test(address.trim()));
 }

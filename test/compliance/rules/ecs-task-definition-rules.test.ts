@@ -227,6 +227,14 @@ describe('ContainerPlatform-ECS4 variants', () => {
     expect(findingsOf(overridden('LogConfiguration', { 'Fn::If': ['Quiet', { Ref: 'AWS::NoValue' }, { LogDriver: 'awslogs' }] }), 'ContainerPlatform-ECS4')).toEqual(WEB('ECS4'));
   });
 
+  test.each(['unix:///dev/log', 'udp://localhost:514', 'tcp://127.0.0.1:514', 'tcp://[::1]:514'])('flags syslog to %s, the host\'s own syslog', (address) => {
+    expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'syslog', Options: { 'syslog-address': address } }), 'ContainerPlatform-ECS4')).toEqual(WEB('ECS4'));
+  });
+
+  test('passes syslog to a network server whose URL scheme is upper-case, as Docker accepts it', () => {
+    expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'syslog', Options: { 'syslog-address': 'TCP://logs.example.com:514' } }), 'ContainerPlatform-ECS4')).toEqual([]);
+  });
+
   test('passes syslog to a network server and the splunk driver', () => {
     expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'syslog', Options: { 'syslog-address': 'tcp+tls://logs.example.com:6514' } }), 'ContainerPlatform-ECS4')).toEqual([]);
     expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'splunk', Options: { 'splunk-url': 'https://splunk.example.com' } }), 'ContainerPlatform-ECS4')).toEqual([]);
