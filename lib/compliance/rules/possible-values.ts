@@ -182,9 +182,13 @@ export function toResult(verdict: Verdict): NagRuleResult {
   return verdict === Verdict.COMPLIANT ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }
 
-/** True for `true` and CloudFormation's string `'true'`. */
+/**
+ * True for `true` and the string `'true'` in any case: an escape-hatch override (`addPropertyOverride`)
+ * skips the L1's type check, and a spelling the deploy may read as true (`'TRUE'`) must not pass a
+ * rule such as ECS1 as false.
+ */
 export function isTrue(value: unknown): boolean {
-  return value === true || value === 'true';
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
 }
 
 /** The stack's parameters and mappings, looked up once per evaluation. */

@@ -165,6 +165,10 @@ function overridden(property: string, value: unknown, build: (stack: Stack) => v
 const WEB = (rule: string) => [`ContainerPlatform-${rule}[Container::web] Test/Task/Resource`];
 
 describe('ContainerPlatform-ECS1 variants', () => {
+  test.each(['TRUE', 'True', ' true '])('flags Privileged set to %p through an escape hatch', (value) => {
+    expect(findingsOf(overridden('Privileged', value), 'ContainerPlatform-ECS1')).toEqual(WEB('ECS1'));
+  });
+
   test.each([
     ['privileged in one branch of Fn::If', 'Privileged', { 'Fn::If': ['Debug', true, false] }],
     ['privileged from a parameter default', 'Privileged', { Ref: 'Priv' }],
