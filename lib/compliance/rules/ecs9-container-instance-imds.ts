@@ -95,7 +95,10 @@ function capacityProviderLaunchSources(node: CfnResource): Set<string> {
       continue;
     }
     const p = group.properties;
-    const templates = [p.LaunchTemplate, p.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification];
+    // A mixed instances policy may launch some instance types from other templates (Overrides).
+    const overrides = Array.isArray(p.MixedInstancesPolicy?.LaunchTemplate?.Overrides) ? p.MixedInstancesPolicy.LaunchTemplate.Overrides : [];
+    const templates = [p.LaunchTemplate, p.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification,
+      ...overrides.map((o: any) => o?.LaunchTemplateSpecification)];
     for (const t of templates) {
       const id = referencedLogicalId(t?.LaunchTemplateId) ?? referencedLogicalId(t?.LaunchTemplateName);
       if (id !== undefined) {
@@ -113,12 +116,13 @@ function capacityProviderLaunchSources(node: CfnResource): Set<string> {
 /** ECS9: ECS container instances keep awsvpc tasks away from instance metadata. */
 export const ECS9_CONTAINER_INSTANCE_IMDS: PlatformRule = {
   id: 'ECS9',
-  statement: 'A launch template or launch configuration whose user data joins an ECS cluster (`ECS_CLUSTER`, `[settings.ecs]`), or that backs an Auto Scaling group of an `AWS::ECS::CapacityProvider` of the same stack, sets `ECS_AWSVPC_BLOCK_IMDS=true` (Bottlerocket: `awsvpc-block-imds = true`; Windows: also `Initialize-ECSAgent -AwsvpcBlockIMDS`) as its last word on it, in every `Fn::If` branch; commented-out lines (`#`) do not count, and user data with no literal part is not judged.',
+  statement: 'A launch template, launch configuration or EC2 instance whose user data joins an ECS cluster (`ECS_CLUSTER`, `[settings.ecs]`), or that backs an Auto Scaling group of an `AWS::ECS::CapacityProvider` of the same stack (mixed instances overrides included), sets `ECS_AWSVPC_BLOCK_IMDS=true` (Bottlerocket: `awsvpc-block-imds = true`; Windows: also `Initialize-ECSAgent -AwsvpcBlockIMDS`) as its last word on it, in every `Fn::If` branch; commented-out lines (`#`) do not count, and user data with no literal part is not judged.',
   info: 'ECS container instances let awsvpc tasks reach the instance metadata service.',
   explanation: 'A task in awsvpc mode on an EC2 container instance can read the instance role\'s credentials from instance metadata unless the ECS agent blocks it: any compromised container then acts as the host. Add ECS_AWSVPC_BLOCK_IMDS=true to /etc/ecs/ecs.config (Bottlerocket: awsvpc-block-imds = true under [settings.ecs]); LoadBalancedService EC2 compute does. Tasks still get their own role through the task metadata endpoint.',
   level: NagMessageLevel.ERROR,
   check: (node: CfnResource): NagRuleResult => {
-    if (!appliesTo(node, 'AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration')) {
+    // A single instance whose user data joins a cluster is a container instance too.
+    if (!appliesTo(node, 'AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration', 'AWS::EC2::Instance')) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
     const props = cfnProperties(node);

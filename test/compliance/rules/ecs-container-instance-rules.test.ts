@@ -107,6 +107,29 @@ describe('ContainerPlatform-ECS9 (awsvpc tasks cannot reach instance metadata)',
     expect(windows(['Initialize-ECSAgent -Cluster web -EnableTaskENI'])).toEqual([`${RULE} Test/Template`]);
   });
 
+  test('flags a single EC2 instance whose user data joins a cluster without the block, and passes one with it', () => {
+    const stack = newStack();
+    new ec2.CfnInstance(stack, 'Open', { imageId: 'ami-12345678', userData: Fn.base64('#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config') });
+    new ec2.CfnInstance(stack, 'Blocked', { imageId: 'ami-12345678',
+      userData: Fn.base64('#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config') });
+    expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Open`]);
+  });
+
+  test('flags a template a capacity provider\'s group launches through a mixed instances override', () => {
+    const stack = newStack();
+    const main = new ec2.CfnLaunchTemplate(stack, 'Main', { launchTemplateData: { userData: Fn.base64('#!/bin/bash\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config') } });
+    const graviton = new ec2.CfnLaunchTemplate(stack, 'Graviton', { launchTemplateData: { userData: Fn.base64('#!/bin/bash\nyum update -y') } });
+    const group = new autoscaling.CfnAutoScalingGroup(stack, 'Group', {
+      minSize: '0', maxSize: '2', availabilityZones: ['us-east-1a'],
+      mixedInstancesPolicy: { launchTemplate: {
+        launchTemplateSpecification: { launchTemplateId: main.ref, version: main.attrLatestVersionNumber },
+        overrides: [{ instanceType: 'm7g.large', launchTemplateSpecification: { launchTemplateId: graviton.ref, version: graviton.attrLatestVersionNumber } }],
+      } },
+    });
+    new ecs.CfnCapacityProvider(stack, 'Provider', { autoScalingGroupProvider: { autoScalingGroupArn: group.ref } });
+    expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Graviton`]);
+  });
+
   test('does not judge instances that join no cluster, or user data with no literal part', () => {
     expect(findingsOf(templateWith(['yum install -y nginx']), RULE)).toEqual([]);
     expect(findingsOf(templateWith(undefined), RULE)).toEqual([]);
