@@ -8,16 +8,18 @@ import { possibleValues, UNKNOWN_TEXT } from './possible-values';
  * The agent variable in /etc/ecs/ecs.config (Linux) or the machine environment (Windows, where
  * PowerShell may write `"$TRUE"`): its last value wins.
  */
-const ECS_CONFIG_BLOCK = /ECS_AWSVPC_BLOCK_IMDS["']?\s*[=,]\s*["']?\$?([A-Za-z0-9]+)/g;
-/** Bottlerocket's key of the `[settings.ecs]` TOML table. */
-const BOTTLEROCKET_BLOCK = /awsvpc-block-imds\s*=\s*["']?([A-Za-z0-9]+)/g;
+const ECS_CONFIG_BLOCK = /(?<![A-Za-z0-9_])ECS_AWSVPC_BLOCK_IMDS["']?\s*[=,]\s*["']?\$?([A-Za-z0-9]+)/g;
+/** Bottlerocket's key of the `[settings.ecs]` TOML table, or the dotted key `settings.ecs.awsvpc-block-imds`. */
+const BOTTLEROCKET_BLOCK = /(?<![A-Za-z0-9_-])awsvpc-block-imds["']?\s*=\s*["']?([A-Za-z0-9]+)/g;
+/** Bottlerocket settings for the ECS agent: the `[settings.ecs]` table or dotted `settings.ecs.` keys. */
+const BOTTLEROCKET_ECS = /\[settings\.ecs\]|settings\.ecs\./;
 /**
  * The ECSTools switch on Windows (ECS Developer Guide, "Amazon ECS Windows container instance user
  * data": `Initialize-ECSAgent ... -EnableTaskENI -AwsvpcBlockIMDS`); `-AwsvpcBlockIMDS:$false` turns it off.
  */
 const WINDOWS_SWITCH = /-AwsvpcBlockIMDS(?::\s*\$?([A-Za-z0-9]+))?/gi;
 /** User data that registers the instance with an ECS cluster. */
-const JOINS_ECS_CLUSTER = /ECS_CLUSTER|\[settings\.ecs\]|Initialize-ECSAgent/;
+const JOINS_ECS_CLUSTER = /ECS_CLUSTER|\[settings\.ecs\]|settings\.ecs\.|Initialize-ECSAgent/;
 
 /**
  * The texts user data can be as synthesized, one per `Fn::If` branch, with comment lines (`#` in
@@ -71,7 +73,7 @@ function lastValue(pattern: RegExp, text: string): string | undefined {
 
 /** Whether one text of user data blocks instance metadata for awsvpc tasks. */
 function blocksImds(text: string): boolean {
-  if (text.includes('[settings.ecs]')) {
+  if (BOTTLEROCKET_ECS.test(text)) {
     return lastValue(BOTTLEROCKET_BLOCK, text)?.toLowerCase() === 'true';
   }
   // On Windows, the switch and the machine variable both count; without either the agent default (false) holds.
@@ -116,7 +118,7 @@ function capacityProviderLaunchSources(node: CfnResource): Set<string> {
 /** ECS9: ECS container instances keep awsvpc tasks away from instance metadata. */
 export const ECS9_CONTAINER_INSTANCE_IMDS: PlatformRule = {
   id: 'ECS9',
-  statement: 'A launch template, launch configuration or EC2 instance whose user data joins an ECS cluster (`ECS_CLUSTER`, `[settings.ecs]`), or that backs an Auto Scaling group of an `AWS::ECS::CapacityProvider` of the same stack (mixed instances overrides included), sets `ECS_AWSVPC_BLOCK_IMDS=true` (Bottlerocket: `awsvpc-block-imds = true`; Windows: also `Initialize-ECSAgent -AwsvpcBlockIMDS`) as its last word on it, in every `Fn::If` branch; commented-out lines (`#`) do not count, and user data with no literal part is not judged.',
+  statement: 'A launch template, launch configuration or EC2 instance whose user data joins an ECS cluster (`ECS_CLUSTER`, `[settings.ecs]` or `settings.ecs.` keys), or that backs an Auto Scaling group of an `AWS::ECS::CapacityProvider` of the same stack (mixed instances overrides included), sets `ECS_AWSVPC_BLOCK_IMDS=true` (Bottlerocket: `awsvpc-block-imds = true`; Windows: also `Initialize-ECSAgent -AwsvpcBlockIMDS`) as its last word on it, in every `Fn::If` branch; commented-out lines (`#`) do not count, and user data with no literal part is not judged.',
   info: 'ECS container instances let awsvpc tasks reach the instance metadata service.',
   explanation: 'A task in awsvpc mode on an EC2 container instance can read the instance role\'s credentials from instance metadata unless the ECS agent blocks it: any compromised container then acts as the host. Add ECS_AWSVPC_BLOCK_IMDS=true to /etc/ecs/ecs.config (Bottlerocket: awsvpc-block-imds = true under [settings.ecs]); LoadBalancedService EC2 compute does. Tasks still get their own role through the task metadata endpoint.',
   level: NagMessageLevel.ERROR,

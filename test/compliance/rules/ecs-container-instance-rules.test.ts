@@ -78,6 +78,15 @@ describe('ContainerPlatform-ECS9 (awsvpc tasks cannot reach instance metadata)',
     expect(findingsOf(templateWith(['[settings.ecs]', 'cluster = "web"', '# awsvpc-block-imds = true'], 'toml'), RULE)).toEqual([`${RULE} Test/Template`]);
   });
 
+  test('flags another variable whose name ends in ECS_AWSVPC_BLOCK_IMDS', () => {
+    expect(findingsOf(templateWith(['echo ECS_CLUSTER=web >> /etc/ecs/ecs.config', 'export OLD_ECS_AWSVPC_BLOCK_IMDS=true']), RULE)).toEqual([`${RULE} Test/Template`]);
+  });
+
+  test('reads Bottlerocket dotted keys: passes settings.ecs.awsvpc-block-imds = true and flags them without it', () => {
+    expect(findingsOf(templateWith(['settings.ecs.cluster = "web"', 'settings.ecs.awsvpc-block-imds = true'], 'toml'), RULE)).toEqual([]);
+    expect(findingsOf(templateWith(['settings.ecs.cluster = "web"'], 'toml'), RULE)).toEqual([`${RULE} Test/Template`]);
+  });
+
   test('judges every Fn::If branch: a branch that overrides the block later is a finding', () => {
     const stack = newStack();
     new ec2.CfnLaunchTemplate(stack, 'Template', { launchTemplateData: { userData: Fn.base64(Fn.join('', [
