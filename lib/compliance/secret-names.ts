@@ -75,7 +75,8 @@ export function isSecretName(name: string): boolean {
  * Whether a plain-text value carries a credential itself: a URL with user information
  * (`postgres://app:s3cret@db:5432/app`, `redis://:s3cret@cache`), a key-value connection string
  * (`Server=db;User Id=app;Password=s3cret`, libpq's `password=s3cret`), a password query parameter
- * (`https://host/?password=s3cret`), a PEM private key (`-----BEGIN RSA PRIVATE KEY-----`), or a CloudFormation
+ * (`https://host/?password=s3cret`), Java system property or flag (`-Dspring.datasource.password=s3cret`,
+ * `--password=s3cret`), a PEM private key (`-----BEGIN RSA PRIVATE KEY-----`), or a CloudFormation
  * `{{resolve:secretsmanager:...}}` or `{{resolve:ssm-secure:...}}` reference, which CloudFormation
  * resolves into the resource: "the secret value may show up in the service whose resource it's being
  * used in" (CloudFormation User Guide, "Get a secret or secret value from Secrets Manager"). A
@@ -88,7 +89,9 @@ export function credentialInValue(value: string): boolean {
   }
   const passwords = [
     ...[...value.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:([^\s/?#@]+)@/gi)].map((m) => m[1]),
-    ...[...value.matchAll(/(?:^|[;\s?&])(?:password|pwd)\s*=\s*([^;\s]+)/gi)].map((m) => m[1]),
+    // `password=` after a separator: connection strings, query parameters, Java system properties
+    // (`-Ddb.password=`, `-Dpassword=`) and command-line flags (`--password=`); not `EMPTY_PASSWORD=yes`.
+    ...[...value.matchAll(/(?:^|[;\s?&.\-]|-D)(?:password|passwd|pwd)\s*=\s*([^;\s&]+)/gi)].map((m) => m[1]),
   ];
   return passwords.some((p) => !/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(p));
 }

@@ -28,6 +28,7 @@ describe('credentialInValue', () => {
     'Server=db;User Id=app;Password=s3cret;', 'host=db password=s3cret', '{{resolve:secretsmanager:db:SecretString:password}}',
     '{{resolve:ssm-secure:/db/password:1}}', 'https://api.example.com/login?user=app&password=s3cret',
     '-----BEGIN RSA PRIVATE KEY-----\nMIIEow...', '-----BEGIN OPENSSH PRIVATE KEY-----', '-----BEGIN PRIVATE KEY-----',
+    '-Xmx512m -Dspring.datasource.password=s3cret', '-Dpassword=s3cret', 'app --user admin --password=s3cret',
   ])('finds a credential in %s', (value) => {
     expect(credentialInValue(value)).toBe(true);
   });
@@ -35,6 +36,7 @@ describe('credentialInValue', () => {
   test.each([
     'https://example.com/x', 'postgres://app@db:5432/app', 'postgres://app:${DB_PASSWORD}@db/app', 'postgres://app:$DB_PASSWORD@db/app',
     'mailto:someone@example.com', '{{resolve:ssm:/app/log-level}}', 'password_policy=strict', 'https://api.example.com/login?password=$DB_PASSWORD', '-----BEGIN CERTIFICATE-----',
+    'MYSQL_ALLOW_EMPTY_PASSWORD=yes', '-Dspring.datasource.password=${DB_PASSWORD}', '--password-file=/run/secrets/db',
     '-----BEGIN PUBLIC KEY-----',
   ])('finds none in %s', (value) => {
     expect(credentialInValue(value)).toBe(false);
