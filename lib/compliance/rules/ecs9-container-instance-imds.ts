@@ -31,9 +31,10 @@ function userDataTexts(value: unknown, scope: IConstruct): string[] | undefined 
   const inner = value && typeof value === 'object' && 'Fn::Base64' in value ? (value as any)['Fn::Base64'] : value;
   // A literal UserData property is the base64 text itself.
   const decode = (v: unknown) => (inner === value && typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v);
-  let texts = possibleValues(inner, scope).filter((v) => v !== undefined).map(decode);
-  if (texts.some((t) => typeof t !== 'string')) {
+  let texts = possibleValues(inner, scope).filter((v) => v !== undefined).map(decode).filter((t) => typeof t === 'string');
+  if (texts.length === 0) {
     // Too many combinations, or a list built at deploy time: judge the literal parts in their order.
+    // (A branch nothing at synth can know is left out, as user data with no literal part is.)
     const literal = literalParts(inner);
     texts = literal === undefined ? [] : [literal];
   }

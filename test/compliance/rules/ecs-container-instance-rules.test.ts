@@ -96,6 +96,13 @@ describe('ContainerPlatform-ECS9 (awsvpc tasks cannot reach instance metadata)',
     expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Template`]);
   });
 
+  test('judges the literal branch of user data whose other branch is only known at deploy time', () => {
+    const stack = newStack();
+    new ec2.CfnLaunchTemplate(stack, 'Template', { launchTemplateData: { userData: Fn.base64(Fn.conditionIf('Shared',
+      Fn.importValue('SharedUserData'), '#!/bin/bash\necho ECS_CLUSTER=web >> /etc/ecs/ecs.config').toString()) } });
+    expect(findingsOf(stack, RULE)).toEqual([`${RULE} Test/Template`]);
+  });
+
   test('reads Fn::Join with its delimiter: one that turns the block into a comment is a finding', () => {
     const stack = newStack();
     new ec2.CfnLaunchTemplate(stack, 'Template', { launchTemplateData: { userData: Fn.base64(Fn.join('\n#', [
