@@ -51,6 +51,10 @@ describe('ContainerPlatform-ECS2 (non-root user)', () => {
     expect(findingsOf(taskWith({ user }).stack, 'ContainerPlatform-ECS2')).toEqual([]);
   });
 
+  test('flags a user whose user part is only known at deploy time, which may be 0', () => {
+    expect(findingsOf(overridden('User', { 'Fn::Sub': '${Uid}:1000' }, (s) => new CfnParameter(s, 'Uid')), 'ContainerPlatform-ECS2')).toEqual(WEB('ECS2'));
+  });
+
   test('flags only the sidecar that runs as root, so it can be acknowledged alone', () => {
     const { stack, task } = taskWith();
     task.addContainer('proxy', { image: ecs.ContainerImage.fromRegistry(PINNED_IMAGE), readonlyRootFilesystem: true, logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'proxy' }) });
@@ -237,6 +241,10 @@ describe('ContainerPlatform-ECS4 variants', () => {
 
   test('passes syslog to a network server whose URL scheme is upper-case, as Docker accepts it', () => {
     expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'syslog', Options: { 'syslog-address': 'TCP://logs.example.com:514' } }), 'ContainerPlatform-ECS4')).toEqual([]);
+  });
+
+  test('flags a driver name with a part only known at deploy time', () => {
+    expect(findingsOf(overridden('LogConfiguration', { LogDriver: { 'Fn::Sub': '${Driver}' } }, (s) => new CfnParameter(s, 'Driver')), 'ContainerPlatform-ECS4')).toEqual(WEB('ECS4'));
   });
 
   test('passes syslog to a network server and the splunk driver', () => {
