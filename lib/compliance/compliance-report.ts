@@ -86,13 +86,25 @@ export class ComplianceReport {
   public static check(scope: IConstruct, packs?: NagPack[]): ComplianceReport {
     const findings: ComplianceFinding[] = [];
     const acknowledged: AcknowledgedComplianceFinding[] = [];
-    // The acknowledgement entries that hid at least one finding.
-    const used = new Set<MetadataEntry>();
+    // The ids of each acknowledgement entry that hid at least one finding: an entry may hold several ids.
+    const used = new Map<MetadataEntry, Set<string>>();
+    // A pack given twice (e.g. platformPacks() plus a ContainerPlatformChecks with other props) raises and
+    // hides the same finding twice; each is listed and counted once.
+    const seen = new Set<string>();
+    const once = (...parts: string[]): boolean => {
+      const key = parts.join('\u0000');
+      const first = !seen.has(key);
+      seen.add(key);
+      return first;
+    };
     const packNames: string[] = [];
     for (const pack of packs ?? ComplianceReport.standardPacks()) {
       packNames.push(pack.readPackName);
       const report = ComplianceReport.validateCountingAcknowledgements(pack, (resource, ruleId, holder, entry) => {
-        used.add(entry);
+        used.set(entry, (used.get(entry) ?? new Set()).add(ruleIdKey(entry, ruleId)));
+        if (!once('acknowledged', pack.readPackName, ruleId, resource.node.path)) {
+          return;
+        }
         acknowledged.push({
           pack: pack.readPackName, ruleId, path: resource.node.path,
           acknowledgedAt: holder.node.path, reason: String((entry.data as Record<string, unknown>)[ruleIdKey(entry, ruleId)]),
@@ -100,17 +112,24 @@ export class ComplianceReport {
       }, scope);
       for (const v of report.violations) {
         for (const r of v.violatingResources) {
-          findings.push({ pack: pack.readPackName, ruleId: v.ruleName, path: r.constructPath ?? r.resourceLogicalId ?? '?', message: v.description });
+          const path = r.constructPath ?? r.resourceLogicalId ?? '?';
+          if (!once('finding', pack.readPackName, v.ruleName, path)) {
+            continue;
+          }
+          findings.push({ pack: pack.readPackName, ruleId: v.ruleName, path, message: v.description });
         }
       }
     }
     const unmatched: UnmatchedAcknowledgement[] = [];
     for (const c of scope.node.findAll()) {
       for (const entry of c.node.metadata) {
-        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data || used.has(entry)) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) {
           continue;
         }
         for (const [key, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+          if (used.get(entry)?.has(key)) {
+            continue;
+          }
           const ruleId = unqualified(key);
           // Only ids of the packs that ran: a CloudFormation-Validate:: id or another pack's id is not this report's to judge.
           const pack = packNames.find((p) => ruleId.startsWith(`${p}-`));

@@ -22,8 +22,14 @@ const KEY_QUALIFIERS = new Set([
 const DESCRIBING_WORDS = new Set([
   'ARN', 'NAME', 'ID', 'URL', 'URI', 'ENDPOINT', 'HOST', 'PORT', 'PATH', 'FILE', 'DIR', 'REGION',
   'TTL', 'EXPIRY', 'EXPIRATION', 'EXPIRES', 'TIMEOUT', 'LIFETIME', 'ISSUER', 'AUDIENCE', 'HEADER', 'PREFIX',
-  'LENGTH', 'SIZE', 'LIMIT', 'TYPE', 'MODE', 'METHOD', 'PROVIDER', 'FORMAT', 'ALGORITHM', 'VERSION', 'POLICY', 'ROTATION', 'ENABLED',
+  'LENGTH', 'SIZE', 'LIMIT', 'COUNT', 'TYPE', 'MODE', 'METHOD', 'PROVIDER', 'FORMAT', 'ALGORITHM', 'VERSION', 'POLICY', 'ROTATION', 'ENABLED',
 ]);
+/**
+ * Credential words that other words are run into without a separator: libpq's `PGPASSWORD`,
+ * `DBPASSWORD`, `GITHUBTOKEN`, `CLIENTSECRET`. Only as the end of a word: `PASSWORDLESS` and
+ * `TOKENIZER` describe something else.
+ */
+const SECRET_SUFFIXES = ['PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'TOKEN'];
 /** First words of a setting about a credential (`ALLOW_EMPTY_PASSWORD`, `MAX_TOKENS`, `DISABLE_AUTH`). */
 const SETTING_WORDS = new Set(['ALLOW', 'ENABLE', 'DISABLE', 'USE', 'REQUIRE', 'SKIP', 'NO', 'MIN', 'MAX', 'IS', 'HAS']);
 
@@ -33,14 +39,15 @@ const SETTING_WORDS = new Set(['ALLOW', 'ENABLE', 'DISABLE', 'USE', 'REQUIRE', '
  *
  * The name is split into words at `_`, `-`, `.` and camelCase humps (trailing digits dropped), and
  * is a secret name when a word is one of PASSWORD, PASSWD, PASSPHRASE, SECRET(S), TOKEN,
- * CREDENTIAL(S), CREDS; a KEY after API, ACCESS, PRIVATE, SECRET, SIGNING, ENCRYPTION, MASTER, SSH,
- * CLIENT, LICENSE, HMAC, JWT, SESSION, APP, AUTH or WEBHOOK (or APIKEY written as one word); PWD after
- * another word (`MYSQL_PWD`; `PWD` alone is the shell's working directory); or AUTH as the last of
+ * CREDENTIAL(S), CREDS, or a word ending in PASSWORD, PASSWD, PASSPHRASE, SECRET or TOKEN (`PGPASSWORD`,
+ * `GITHUBTOKEN`); a KEY after API, ACCESS, PRIVATE, SECRET, SIGNING, ENCRYPTION, MASTER, SSH,
+ * CLIENT, LICENSE, HMAC, JWT, SESSION, APP, AUTH or WEBHOOK (or APIKEY written as one word); PWD or
+ * PASS after another word (`MYSQL_PWD`, `SMTP_PASS`; `PWD` alone is the shell's working directory); or AUTH as the last of
  * several words (`BASIC_AUTH`, `REDIS_AUTH`).
  *
  * It is not one when its last word says it points at or describes a secret (ARN, NAME, ID, URL, URI,
  * ENDPOINT, HOST, PORT, PATH, FILE, DIR, REGION, TTL, EXPIRY, TIMEOUT, ISSUER, AUDIENCE, HEADER,
- * LENGTH, TYPE, MODE, ENABLED, ...), or its first word makes it a setting (ALLOW, ENABLE, DISABLE,
+ * LENGTH, COUNT, TYPE, MODE, ENABLED, ...), or its first word makes it a setting (ALLOW, ENABLE, DISABLE,
  * USE, REQUIRE, SKIP, NO, MIN, MAX, IS, HAS), or the word is only part of a longer one
  * (`TOKENIZER`, `PASSWORDLESS`). `SECRETS_MANAGER` names the service, not a secret.
  * CONNECTION_STRING and DSN are judged by their value ({@link credentialInValue}): the name does not
@@ -57,8 +64,9 @@ export function isSecretName(name: string): boolean {
       return false;
     }
     return SECRET_WORDS.has(word)
+      || SECRET_SUFFIXES.some((suffix) => word.length > suffix.length && word.endsWith(suffix))
       || (word === 'KEY' && previous !== undefined && KEY_QUALIFIERS.has(previous))
-      || (word === 'PWD' && words.length > 1)
+      || ((word === 'PWD' || word === 'PASS') && i > 0)
       || (word === 'AUTH' && i > 0 && i === words.length - 1);
   });
 }
@@ -66,7 +74,9 @@ export function isSecretName(name: string): boolean {
 /**
  * Whether a plain-text value carries a credential itself: a URL with user information
  * (`postgres://app:s3cret@db:5432/app`, `redis://:s3cret@cache`), a key-value connection string
- * (`Server=db;User Id=app;Password=s3cret`, libpq's `password=s3cret`), or a CloudFormation
+ * (`Server=db;User Id=app;Password=s3cret`, libpq's `password=s3cret`), a password query parameter
+ * (`https://host/?password=s3cret`), Java system property or flag (`-Dspring.datasource.password=s3cret`,
+ * `--password=s3cret`), a PEM private key (`-----BEGIN RSA PRIVATE KEY-----`), or a CloudFormation
  * `{{resolve:secretsmanager:...}}` or `{{resolve:ssm-secure:...}}` reference, which CloudFormation
  * resolves into the resource: "the secret value may show up in the service whose resource it's being
  * used in" (CloudFormation User Guide, "Get a secret or secret value from Secrets Manager"). A
@@ -74,12 +84,14 @@ export function isSecretName(name: string): boolean {
  * and passes.
  */
 export function credentialInValue(value: string): boolean {
-  if (/\{\{resolve:(secretsmanager|ssm-secure):/.test(value)) {
+  if (/\{\{resolve:(secretsmanager|ssm-secure):/.test(value) || /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(value)) {
     return true;
   }
   const passwords = [
     ...[...value.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:([^\s/?#@]+)@/gi)].map((m) => m[1]),
-    ...[...value.matchAll(/(?:^|[;\s])(?:password|pwd)\s*=\s*([^;\s]+)/gi)].map((m) => m[1]),
+    // `password=` after a separator: connection strings, query parameters, Java system properties
+    // (`-Ddb.password=`, `-Dpassword=`) and command-line flags (`--password=`); not `EMPTY_PASSWORD=yes`.
+    ...[...value.matchAll(/(?:^|[;\s?&.\-]|-D)(?:password|passwd|pwd)\s*=\s*([^;\s&]+)/gi)].map((m) => m[1]),
   ];
   return passwords.some((p) => !/^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(p));
 }

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Compliance, CompliancePack, ComplianceReport } from '../../lib';
 import { COMPLIANCE_PACK_RULES } from '../../lib/compliance/pack-rules';
 import { newStack } from '../helpers';
@@ -98,6 +100,40 @@ describe('ComplianceReport acknowledgements', () => {
     Compliance.acknowledge(stack, 'AwsSolutions-S1', REASON);
     Compliance.acknowledge(bucket, 'AwsSolutions-S1', REASON);
     expect(ComplianceReport.check(stack).unmatchedAcknowledgements.map((u) => `${u.ruleId} ${u.path}`)).toEqual(['AwsSolutions-S1 Test']);
+  });
+
+  test('counts a rule acknowledged across packs once in each pack that hid it', () => {
+    const stack = newStack();
+    new logs.LogGroup(stack, 'Logs');
+    Compliance.acknowledgeAcrossPacks(stack, 'CloudWatchLogGroupEncrypted', REASON);
+    const report = ComplianceReport.check(stack);
+    expect(report.acknowledged.filter((f) => f.ruleId.endsWith('-CloudWatchLogGroupEncrypted')).map((f) => f.ruleId)).toEqual([
+      'NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'HIPAA.Security-CloudWatchLogGroupEncrypted', 'PCI.DSS.321-CloudWatchLogGroupEncrypted',
+    ]);
+    expect(['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'].map((p) => report.acknowledged.filter((f) => f.pack === p && f.ruleId === `${p}-CloudWatchLogGroupEncrypted`).length)).toEqual([1, 1, 1]);
+    expect(report.unmatchedAcknowledgements).toEqual([]);
+  });
+
+  test('lists and counts a finding once when the same pack runs twice', () => {
+    const stack = newStack();
+    new s3.Bucket(stack, 'Hidden');
+    new s3.Bucket(stack, 'Shown', { serverAccessLogsBucket: new s3.Bucket(stack, 'AccessLogs') });
+    Compliance.acknowledge(stack.node.findChild('Hidden'), 'AwsSolutions-S1', REASON);
+    const report = ComplianceReport.check(stack, [new AwsSolutionsChecks(), new AwsSolutionsChecks()]);
+    expect(report.acknowledgedCount('AwsSolutions')).toBe(report.acknowledged.length);
+    expect(report.acknowledged.map((f) => `${f.ruleId} ${f.path}`)).toEqual(['AwsSolutions-S1 Test/Hidden/Resource']);
+    const keys = report.findings.map((f) => `${f.ruleId} ${f.path}`);
+    expect(keys).toEqual([...new Set(keys)]);
+  });
+
+  test('reports an id that hid nothing even when its acknowledgement entry holds another id that did', () => {
+    const stack = newStack();
+    new s3.Bucket(stack, 'Bucket');
+    // One metadata entry with two ids, as hand-written metadata or another tool may record it.
+    stack.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { 'AwsSolutions-S1': REASON, 'AwsSolutions-IAM4': REASON });
+    const report = ComplianceReport.check(stack, [new AwsSolutionsChecks()]);
+    expect(report.acknowledged.map((f) => f.ruleId)).toEqual(['AwsSolutions-S1']);
+    expect(report.unmatchedAcknowledgements.map((u) => u.ruleId)).toEqual(['AwsSolutions-IAM4']);
   });
 
   test('judges only the ids of the packs that ran', () => {

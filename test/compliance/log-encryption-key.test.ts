@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -95,6 +95,37 @@ describe('LogEncryptionKey in one stack', () => {
       const name = r.Properties.LogGroupName ?? `${stack.stackName}-${id}-AbCdEf123456`;
       expect(patterns.some((p) => admits(p, name))).toBe(true);
     }
+  });
+});
+
+describe('LogEncryptionKey across stacks', () => {
+  test('admits the generated names of log groups in three other stacks, each by its own stack name', () => {
+    const app = newApp();
+    const platform = new Stack(app, 'Platform');
+    const key = new LogEncryptionKey(platform, 'Key');
+    for (const id of ['Orders', 'Billing', 'Search']) {
+      new logs.LogGroup(new Stack(app, id), 'Logs', { encryptionKey: key });
+    }
+    expect(admittedNames(Template.fromStack(platform))).toEqual(['Billing-*', 'Orders-*', 'Search-*']);
+  });
+
+  test('in a nested stack, admits the log groups of its parent and its own by the parent stack\'s name', () => {
+    const app = newApp();
+    const parent = new Stack(app, 'Parent');
+    const nested = new NestedStack(parent, 'Logging');
+    const key = new LogEncryptionKey(nested, 'Key');
+    new logs.LogGroup(parent, 'Outer', { encryptionKey: key });
+    new logs.LogGroup(nested, 'Inner', { encryptionKey: key });
+    // A nested stack's physical name starts with its parent's, and a generated log group name with its stack's.
+    expect(admittedNames(Template.fromStack(nested))).toEqual(['Parent-*']);
+    expect(admits('Parent-*', 'Parent-LoggingNestedStackLoggingNestedStackResource1A2B3C4D-1X2Y3Z-InnerAbCdEf-AbCdEf123456')).toBe(true);
+  });
+
+  test('admits no name of an imported log group, which it cannot encrypt: only its stack\'s generated names', () => {
+    const stack = newStack('Legacy');
+    new LogEncryptionKey(stack, 'Key');
+    logs.LogGroup.fromLogGroupName(stack, 'Imported', '/legacy/app');
+    expect(admittedNames(Template.fromStack(stack))).toEqual(['Legacy-*']);
   });
 });
 

@@ -1,12 +1,12 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { appliesTo, cfnProperties, PlatformRule } from './platform-rule';
-import { isKnown, possibleAt, possibleElementsAt } from './possible-values';
+import { isDeployTimeReference, isKnown, possibleAt, possibleElementsAt } from './possible-values';
 
 /** ECR2: image tags are immutable; every tag left mutable is its own finding. */
 export const ECR2_IMMUTABLE_TAGS: PlatformRule = {
   id: 'ECR2',
-  statement: 'The ECR repository has `ImageTagMutability: IMMUTABLE` in every branch (a value only known at deploy time is non-compliant); under `IMMUTABLE_WITH_EXCLUSION` each excluded tag filter is a finding `ContainerPlatform-ECR2[MutableTag::<filter>]` to acknowledge on its own.',
+  statement: 'The ECR repository has `ImageTagMutability: IMMUTABLE` in every branch (a value only known at deploy time is non-compliant; a `{{resolve:ssm:...}}` reference is not judged); under `IMMUTABLE_WITH_EXCLUSION` each excluded tag filter is a finding `ContainerPlatform-ECR2[MutableTag::<filter>]` to acknowledge on its own.',
   info: 'The ECR repository lets image tags be overwritten.',
   explanation: 'A mutable tag can point at a different image tomorrow, so a deployment cannot be reproduced or audited. Set imageTagMutability: ecr.TagMutability.IMMUTABLE (ContainerRepository does).',
   level: NagMessageLevel.ERROR,
@@ -16,7 +16,13 @@ export const ECR2_IMMUTABLE_TAGS: PlatformRule = {
     }
     const props = cfnProperties(node);
     const findings = new Set<string>();
+    let judged = false;
     for (const mutability of possibleAt(props, 'ImageTagMutability', node)) {
+      // A dynamic reference is read from a store the deployer controls at deploy time: not judged.
+      if (isDeployTimeReference(mutability)) {
+        continue;
+      }
+      judged = true;
       // CloudFormation's default is MUTABLE; MUTABLE_WITH_EXCLUSION leaves every other tag mutable.
       if (mutability === 'IMMUTABLE_WITH_EXCLUSION') {
         possibleElementsAt(props, 'ImageTagMutabilityExclusionFilters', node)
@@ -26,6 +32,9 @@ export const ECR2_IMMUTABLE_TAGS: PlatformRule = {
         return NagRuleCompliance.NON_COMPLIANT;
       }
     }
-    return findings.size > 0 ? [...findings] : NagRuleCompliance.COMPLIANT;
+    if (findings.size > 0) {
+      return [...findings];
+    }
+    return judged ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
   },
 };

@@ -1,11 +1,11 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnMapping, CfnParameter, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { isIntrinsic } from './platform-rule';
 
 // What the rules know of a property at synth: the literal values it can take. Every rule reads its
 // properties through these functions, so one place decides what `Fn::If`, `Ref` to a parameter,
-// `Fn::Sub`, `Fn::Join` and `Fn::Select` mean, and what cannot be known.
+// `Fn::Sub`, `Fn::Join`, `Fn::Select` and `Fn::FindInMap` mean, and what cannot be known.
 
 /** A value nothing at synth can know: a resource attribute, an import, a pseudo parameter, a parameter without default. */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -102,6 +102,40 @@ export function possibleLists(value: unknown, scope: IConstruct): Array<unknown[
   });
 }
 
+/**
+ * The `NoEcho` parameters a raw property value reads, through `Ref` or an `Fn::Sub` variable at any
+ * depth: a value the template author marked secret, whatever it is passed through.
+ */
+export function noEchoParameters(value: unknown, scope: IConstruct): string[] {
+  const ctx = new Context(scope);
+  const found = new Set<string>();
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 32 || v === null || typeof v !== 'object') {
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((e) => visit(e, depth + 1));
+      return;
+    }
+    const ref = (v as any).Ref;
+    if (typeof ref === 'string' && ctx.parameter(ref)?.noEcho === true) {
+      found.add(ref);
+    }
+    const sub = (v as any)['Fn::Sub'];
+    const [template, variables] = Array.isArray(sub) ? sub : [sub, {}];
+    if (typeof template === 'string') {
+      for (const m of template.matchAll(/\$\{([^}!.]+)\}/g)) {
+        if (!(isObject(variables) && m[1] in variables) && ctx.parameter(m[1])?.noEcho === true) {
+          found.add(m[1]);
+        }
+      }
+    }
+    Object.values(v as object).forEach((e) => visit(e, depth + 1));
+  };
+  visit(value, 0);
+  return [...found];
+}
+
 /** True for a dynamic reference (`{{resolve:ssm:...}}`, `ssm-secure`, `secretsmanager`) or an SSM-typed parameter. */
 export function isDeployTimeReference(value: unknown): boolean {
   return typeof value === 'string' && DYNAMIC_REFERENCE.test(value);
@@ -148,14 +182,19 @@ export function toResult(verdict: Verdict): NagRuleResult {
   return verdict === Verdict.COMPLIANT ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }
 
-/** True for `true` and CloudFormation's string `'true'`. */
+/**
+ * True for `true` and the string `'true'` in any case: an escape-hatch override (`addPropertyOverride`)
+ * skips the L1's type check, and a spelling the deploy may read as true (`'TRUE'`) must not pass a
+ * rule such as ECS1 as false.
+ */
 export function isTrue(value: unknown): boolean {
-  return value === true || value === 'true';
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
 }
 
-/** The stack's parameters, looked up once per evaluation. */
+/** The stack's parameters and mappings, looked up once per evaluation. */
 class Context {
   private parameters?: Map<string, CfnParameter>;
+  private mappings?: Map<string, Record<string, Record<string, unknown>>>;
 
   constructor(private readonly scope: IConstruct, public readonly keepReferences = false) {}
 
@@ -170,6 +209,21 @@ class Context {
       }
     }
     return this.parameters.get(logicalId);
+  }
+
+  /** The literal map of a `CfnMapping` of the stack. */
+  public mapping(logicalId: string): Record<string, Record<string, unknown>> | undefined {
+    if (this.mappings === undefined) {
+      const stack = Stack.of(this.scope);
+      this.mappings = new Map();
+      for (const c of stack.node.findAll()) {
+        if (c instanceof CfnMapping && Stack.of(c) === stack) {
+          // CfnMapping keeps its map private; _toCloudFormation leaves out a lazy one that it inlined.
+          this.mappings.set(stack.resolve(c.logicalId), (c as any).mapping ?? {});
+        }
+      }
+    }
+    return this.mappings.get(logicalId);
   }
 }
 
@@ -194,6 +248,9 @@ function evaluate(value: unknown, ctx: Context, depth: number): unknown[] {
   }
   if (fn === 'Fn::Sub') {
     return substitute(arg, ctx, depth + 1);
+  }
+  if (fn === 'Fn::FindInMap' && Array.isArray(arg) && arg.length >= 3) {
+    return findInMap(arg, ctx, depth + 1);
   }
   if (fn === 'Fn::Select' && Array.isArray(arg)) {
     return evaluate(arg[0], ctx, depth + 1).flatMap((index) => evaluate(arg[1], ctx, depth + 1).flatMap((list) => (
@@ -223,6 +280,37 @@ function ref(name: string, ctx: Context): unknown[] {
     return parameter.allowedValues.map(asValue);
   }
   return parameter.default === undefined ? [UNKNOWN] : [asValue(parameter.default)];
+}
+
+/**
+ * `Fn::FindInMap` of a mapping of the stack: a key only known at deploy time (`AWS::Region`) may be
+ * any key of its level; a missing key takes the `DefaultValue` (language extensions), else fails the
+ * deploy and is not judged.
+ */
+function findInMap(arg: unknown[], ctx: Context, depth: number): unknown[] {
+  const [name, topKey, secondKey, options] = arg;
+  const mapping = typeof name === 'string' ? ctx.mapping(name) : undefined;
+  if (mapping === undefined) {
+    return [UNKNOWN];
+  }
+  const pick = (level: Record<string, any>, key: unknown): Array<{ found: boolean; value?: any }> => evaluate(key, ctx, depth).map((k) => {
+    if (typeof k === 'string' && isKnown(k)) {
+      return Object.prototype.hasOwnProperty.call(level, k) ? { found: true, value: level[k] } : { found: false };
+    }
+    return undefined;
+  }).flatMap((r) => (r === undefined ? Object.values(level).map((value) => ({ found: true, value })) : [r]));
+  const results: unknown[] = [];
+  for (const top of pick(mapping, topKey)) {
+    const seconds = top.found && isObject(top.value) ? pick(top.value, secondKey) : [{ found: false }];
+    for (const second of seconds) {
+      if (second.found) {
+        results.push(...evaluate(second.value, ctx, depth));
+      } else if (isObject(options) && 'DefaultValue' in options) {
+        results.push(...evaluate(options.DefaultValue, ctx, depth));
+      }
+    }
+  }
+  return results.length > 0 ? results : [UNKNOWN];
 }
 
 /** `Fn::Sub` with a string or `[string, variables]`: `${!x}` is a literal `${x}`, `${Res.Attr}` unknown. */

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { isIntrinsic, referencedLogicalId, stackResource, stackResources } from './platform-rule';
-import { isTrue, possibleReferences, possibleValues } from './possible-values';
+import { referencedLogicalId, stackResource, stackResources } from './platform-rule';
+import { isKnown, isTrue, possibleReferences, possibleValues, UNKNOWN } from './possible-values';
 
 /** Whether a subnet can be reached from the internet, as far as the stack shows. */
 export enum SubnetExposure {
@@ -50,11 +50,15 @@ function subnetExposure(node: CfnResource, subnetRef: unknown): SubnetExposure {
     if (!routeTables.includes(referencedLogicalId(r.properties.RouteTableId))) {
       return false;
     }
-    const gateway = r.properties.GatewayId;
-    const gatewayId = referencedLogicalId(gateway);
-    return (gatewayId !== undefined && internetGateways.has(gatewayId))
-      || (typeof gateway === 'string' && gateway.startsWith('igw-'))
-      || (gateway !== undefined && isIntrinsic(gateway) && gatewayId === undefined);
+    // Every value the gateway can be: a parameter (its default or allowed values, e.g. 'igw-...'), each
+    // Fn::If branch, a gateway of the stack; one nothing at synth can know may be an internet gateway.
+    return possibleReferences(r.properties.GatewayId, node).some((gateway) => {
+      const gatewayId = referencedLogicalId(gateway);
+      if (gatewayId !== undefined) {
+        return internetGateways.has(gatewayId);
+      }
+      return gateway === UNKNOWN || (typeof gateway === 'string' && (gateway.startsWith('igw-') || !isKnown(gateway)));
+    });
   });
   return routesToInternet ? SubnetExposure.PUBLIC : SubnetExposure.PRIVATE;
 }

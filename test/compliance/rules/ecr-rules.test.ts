@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ContainerRepository } from '../../../lib';
@@ -64,6 +64,20 @@ describe('ContainerPlatform-ECR2 (immutable tags)', () => {
       mutableTagExclusions: [ecr.ImageTagMutabilityExclusionFilter.wildcard('dev-*')],
     });
     expect(findingsOf(stack, 'ContainerPlatform-ECR2')).toEqual(['ContainerPlatform-ECR2[MutableTag::dev-*] Test/Repo/Resource']);
+  });
+});
+
+describe('ContainerPlatform-ECR2 and deploy-time references', () => {
+  test('does not judge mutability read from SSM Parameter Store at deploy time, in every branch', () => {
+    const stack = newStack();
+    new ecr.CfnRepository(stack, 'Repo', { imageTagMutability: '{{resolve:ssm:/platform/tag-mutability}}' });
+    expect(findingsOf(stack, 'ContainerPlatform-ECR2')).toEqual([]);
+  });
+
+  test('still flags a branch with a literal MUTABLE next to a dynamic reference', () => {
+    const stack = newStack();
+    new ecr.CfnRepository(stack, 'Repo', { imageTagMutability: Fn.conditionIf('Dev', 'MUTABLE', '{{resolve:ssm:/platform/tag-mutability}}').toString() });
+    expect(findingsOf(stack, 'ContainerPlatform-ECR2')).toEqual(['ContainerPlatform-ECR2 Test/Repo']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnMapping, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -43,12 +43,16 @@ describe('ContainerPlatform-ECS2 (non-root user)', () => {
     expect(findingsOf(taskWith({ user: undefined }).stack, 'ContainerPlatform-ECS2')).toEqual(['ContainerPlatform-ECS2[Container::web] Test/Task/Resource']);
   });
 
-  test.each(['root', '0', '0:0', 'root:app'])('flags a container running as %s', (user) => {
+  test.each(['root', '0', '0:0', 'root:app', '+0', '-0', '+00:1000'])('flags a container running as %s', (user) => {
     expect(findingsOf(taskWith({ user }).stack, 'ContainerPlatform-ECS2')).toEqual(['ContainerPlatform-ECS2[Container::web] Test/Task/Resource']);
   });
 
   test.each(['1000', '1000:1000', 'app', 'nginx:nginx'])('passes a container running as %s', (user) => {
     expect(findingsOf(taskWith({ user }).stack, 'ContainerPlatform-ECS2')).toEqual([]);
+  });
+
+  test('flags a user whose user part is only known at deploy time, which may be 0', () => {
+    expect(findingsOf(overridden('User', { 'Fn::Sub': '${Uid}:1000' }, (s) => new CfnParameter(s, 'Uid')), 'ContainerPlatform-ECS2')).toEqual(WEB('ECS2'));
   });
 
   test('flags only the sidecar that runs as root, so it can be acknowledged alone', () => {
@@ -118,6 +122,14 @@ describe('ContainerPlatform-ECS5 (pinned image)', () => {
     task.addContainer('moving', { image: ecs.ContainerImage.fromEcrRepository(repo, new CfnParameter(stack, 'Moving', { default: 'latest' }).valueAsString) });
     expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual(['ContainerPlatform-ECS5[Container::moving] Test/Task/Resource']);
   });
+
+  test('reads an image from a mapping: every region\'s entry is judged when the key is the region', () => {
+    const stack = newStack();
+    const images = new CfnMapping(stack, 'Images', { mapping: { 'eu-west-1': { web: PINNED_IMAGE }, 'us-east-1': { web: 'nginx:latest' } } });
+    new ecs.CfnTaskDefinition(stack, 'Pinned', { containerDefinitions: [{ name: 'web', image: Fn.findInMap(images.logicalId, 'eu-west-1', 'web') }] });
+    new ecs.CfnTaskDefinition(stack, 'ByRegion', { containerDefinitions: [{ name: 'web', image: Fn.findInMap(images.logicalId, stack.region, 'web') }] });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS5')).toEqual(['ContainerPlatform-ECS5[Container::web] Test/ByRegion']);
+  });
 });
 
 describe('ContainerPlatform-ECS6 (no plain-text secrets)', () => {
@@ -157,6 +169,10 @@ function overridden(property: string, value: unknown, build: (stack: Stack) => v
 const WEB = (rule: string) => [`ContainerPlatform-${rule}[Container::web] Test/Task/Resource`];
 
 describe('ContainerPlatform-ECS1 variants', () => {
+  test.each(['TRUE', 'True', ' true '])('flags Privileged set to %p through an escape hatch', (value) => {
+    expect(findingsOf(overridden('Privileged', value), 'ContainerPlatform-ECS1')).toEqual(WEB('ECS1'));
+  });
+
   test.each([
     ['privileged in one branch of Fn::If', 'Privileged', { 'Fn::If': ['Debug', true, false] }],
     ['privileged from a parameter default', 'Privileged', { Ref: 'Priv' }],
@@ -219,6 +235,18 @@ describe('ContainerPlatform-ECS4 variants', () => {
     expect(findingsOf(overridden('LogConfiguration', { 'Fn::If': ['Quiet', { Ref: 'AWS::NoValue' }, { LogDriver: 'awslogs' }] }), 'ContainerPlatform-ECS4')).toEqual(WEB('ECS4'));
   });
 
+  test.each(['unix:///dev/log', 'udp://localhost:514', 'tcp://127.0.0.1:514', 'tcp://[::1]:514'])('flags syslog to %s, the host\'s own syslog', (address) => {
+    expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'syslog', Options: { 'syslog-address': address } }), 'ContainerPlatform-ECS4')).toEqual(WEB('ECS4'));
+  });
+
+  test('passes syslog to a network server whose URL scheme is upper-case, as Docker accepts it', () => {
+    expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'syslog', Options: { 'syslog-address': 'TCP://logs.example.com:514' } }), 'ContainerPlatform-ECS4')).toEqual([]);
+  });
+
+  test('flags a driver name with a part only known at deploy time', () => {
+    expect(findingsOf(overridden('LogConfiguration', { LogDriver: { 'Fn::Sub': '${Driver}' } }, (s) => new CfnParameter(s, 'Driver')), 'ContainerPlatform-ECS4')).toEqual(WEB('ECS4'));
+  });
+
   test('passes syslog to a network server and the splunk driver', () => {
     expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'syslog', Options: { 'syslog-address': 'tcp+tls://logs.example.com:6514' } }), 'ContainerPlatform-ECS4')).toEqual([]);
     expect(findingsOf(overridden('LogConfiguration', { LogDriver: 'splunk', Options: { 'splunk-url': 'https://splunk.example.com' } }), 'ContainerPlatform-ECS4')).toEqual([]);
@@ -250,6 +278,42 @@ describe('ContainerPlatform-ECS5 variants', () => {
 });
 
 describe('ContainerPlatform-ECS6 variants', () => {
+  test('flags a value read from a NoEcho parameter, whatever the variable is called', () => {
+    const { stack, task } = taskWith();
+    const password = new CfnParameter(stack, 'DbPassword', { noEcho: true, default: 'changeme' });
+    const host = new CfnParameter(stack, 'DbHost', { default: 'db.internal' });
+    const container = task.defaultContainer!;
+    container.addEnvironment('DB', password.valueAsString);
+    container.addEnvironment('DSN', Fn.sub('postgres://app:${DbPassword}@db/app'));
+    container.addEnvironment('DB_HOST', host.valueAsString);
+    expect(findingsOf(stack, 'ContainerPlatform-ECS6')).toEqual([
+      'ContainerPlatform-ECS6[Container::web::DB] Test/Task/Resource',
+      'ContainerPlatform-ECS6[Container::web::DSN] Test/Task/Resource',
+    ]);
+  });
+
+  test('judges a name only known at deploy time by its value and by its known words', () => {
+    const { stack, task } = taskWith();
+    const name = new CfnParameter(stack, 'VariableName');
+    const container = task.defaultContainer!;
+    container.addEnvironment(name.valueAsString, 'postgres://app:s3cret@db/app');
+    container.addEnvironment(Fn.join('_', [Fn.importValue('Prefix'), 'PASSWORD']), 'x');
+    container.addEnvironment(Fn.join('_', [Fn.importValue('Prefix'), 'LOG_LEVEL']), 'info');
+    expect(findingsOf(stack, 'ContainerPlatform-ECS6')).toEqual([
+      'ContainerPlatform-ECS6[Container::web::*_PASSWORD] Test/Task/Resource',
+      'ContainerPlatform-ECS6[Container::web::unresolved] Test/Task/Resource',
+    ]);
+  });
+
+  test('flags credentials under run-together and suffix names, a password query parameter and a PEM key', () => {
+    const { stack } = taskWith({ environment: {
+      PGPASSWORD: 'x', SMTP_PASS: 'x', GITHUBTOKEN: 'x', LOGIN_URL: 'https://api.example.com/login?password=s3cret', TLS_KEY: '-----BEGIN PRIVATE KEY-----\nMII',
+      TOKEN_URL: 'https://auth.example.com/token', MAX_TOKENS: '4096', PASSWORD_FILE: '/run/secrets/db', TOKEN_COUNT: '3', DB_PARAMS: '{{resolve:ssm:/app/db-params}}',
+    } });
+    expect(findingsOf(stack, 'ContainerPlatform-ECS6')).toEqual(['GITHUBTOKEN', 'LOGIN_URL', 'PGPASSWORD', 'SMTP_PASS', 'TLS_KEY']
+      .map((v) => `ContainerPlatform-ECS6[Container::web::${v}] Test/Task/Resource`));
+  });
+
   test('flags secrets under more names, and credentials inside any value', () => {
     const { stack } = taskWith({ environment: {
       MYSQL_PWD: 'x', SESSION_SECRET: 'x', SIGNING_KEY: 'x', AWS_CREDENTIALS: 'x', BASIC_AUTH: 'u:p',

@@ -151,6 +151,19 @@ describe('ContainerPlatform-EKS5 (node groups in private subnets)', () => {
     expect(findingsOf(stack, 'ContainerPlatform-EKS5')).toEqual(['ContainerPlatform-EKS5 Test/Cluster/NodegroupNodes/Resource']);
   });
 
+  test('flags a subnet whose route reaches an internet gateway through a parameter or one branch of Fn::If', () => {
+    for (const gateway of ['parameter', 'branch']) {
+      const { stack, vpc } = clusterStack();
+      const subnet = vpc.privateSubnets[0] as ec2.Subnet;
+      const id = gateway === 'parameter'
+        ? new CfnParameter(stack, 'Gateway', { default: 'igw-0123456789abcdef0' }).valueAsString
+        : Fn.conditionIf('Open', 'igw-0123456789abcdef0', Fn.ref('AWS::NoValue')).toString();
+      new ec2.CfnRoute(stack, 'Shortcut', { routeTableId: subnet.routeTable.routeTableId, destinationCidrBlock: '198.51.100.0/24', gatewayId: id });
+      new eks.CfnNodegroup(stack, 'Nodes', { clusterName: 'c', nodeRole: 'arn', subnets: [subnet.subnetId], launchTemplate: { id: 'lt-0123456789abcdef0' } });
+      expect(findingsOf(stack, 'ContainerPlatform-EKS5')).toEqual(['ContainerPlatform-EKS5 Test/Nodes']);
+    }
+  });
+
   test('passes a node group in private subnets', () => {
     const { stack, cluster } = clusterStack();
     cluster.addNodegroupCapacity('Nodes', { subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });

@@ -1,4 +1,4 @@
-import { CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
+import { CfnMapping, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { possibleAt, possibleElements, possibleReferences, possibleValues, UNKNOWN, UNKNOWN_TEXT } from '../../../lib/compliance/rules/possible-values';
 import { newStack } from '../../helpers';
@@ -27,6 +27,18 @@ describe('possibleValues', () => {
   test('splits the default of a list parameter', () => {
     const stack = newStack();
     expect(values(stack, new CfnParameter(stack, 'Cidrs', { type: 'CommaDelimitedList', default: '0.0.0.0/1, 128.0.0.0/1' }).valueAsList)).toEqual([['0.0.0.0/1', '128.0.0.0/1']]);
+  });
+
+  test('reads Fn::FindInMap from the stack\'s mapping: a key known only at deploy time may be any key of its level', () => {
+    const stack = newStack();
+    const images = new CfnMapping(stack, 'Images', { mapping: {
+      'eu-west-1': { web: 'nginx:1.27.0', worker: 'worker:2.0' },
+      'us-east-1': { web: 'nginx:latest', worker: 'worker:2.0' },
+    } });
+    expect(values(stack, Fn.findInMap(images.logicalId, 'eu-west-1', 'web'))).toEqual(['nginx:1.27.0']);
+    expect(values(stack, Fn.findInMap(images.logicalId, stack.region, 'web'))).toEqual(['nginx:1.27.0', 'nginx:latest']);
+    expect(values(stack, Fn.findInMap(images.logicalId, 'ap-south-1', 'web', 'nginx:1.26.0'))).toEqual(['nginx:1.26.0']);
+    expect(values(stack, Fn.findInMap('Elsewhere', 'eu-west-1', 'web'))).toEqual([UNKNOWN]);
   });
 
   test('cannot know a parameter without default, a pseudo parameter or a resource attribute', () => {
