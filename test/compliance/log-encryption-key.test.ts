@@ -1,9 +1,8 @@
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { LoadBalancedService, LogEncryptionKey, PlatformCluster, PlatformVpc, ServiceImage, ServiceLoadBalancer } from '../../lib';
+import { LoadBalancedService, LogEncryptionKey, PlatformCluster, ServiceImage } from '../../lib';
+import { ecsPlatformStacks } from '../ecs/platform-stacks';
 import { expectNoComplianceFindings, newApp, newStack } from '../helpers';
 
 /** The log group names the key policy admits, read from a template: the part after `log-group:` of each ArnLike value. */
@@ -130,16 +129,7 @@ describe('LogEncryptionKey across stacks', () => {
 });
 
 describe('LogEncryptionKey in a platform stack, used by services in an application stack', () => {
-  const app = newApp();
-  const platform = new Stack(app, 'Platform');
-  const network = new PlatformVpc(platform, 'Network');
-  const cluster = new ecs.Cluster(platform, 'Cluster', { vpc: network.vpc, containerInsightsV2: ecs.ContainerInsights.ENHANCED });
-  const logKey = new LogEncryptionKey(platform, 'LogKey');
-  const loadBalancer = new ServiceLoadBalancer(platform, 'LoadBalancer', {
-    vpc: network.vpc,
-    certificate: acm.Certificate.fromCertificateArn(platform, 'Cert', 'arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000'),
-  });
-  const application = new Stack(app, 'Application');
+  const { app, platform, cluster, logKey, loadBalancer, application } = ecsPlatformStacks();
   new LoadBalancedService(application, 'Web', {
     cluster, loadBalancer, logEncryptionKey: logKey, priority: 10, pathPatterns: ['/*'],
     image: ServiceImage.fromRegistry('public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine'), user: '101', writablePaths: ['/tmp'],

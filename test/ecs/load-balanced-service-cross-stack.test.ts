@@ -1,27 +1,15 @@
-import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { LoadBalancedService, LogEncryptionKey, PlatformVpc, ServiceImage, ServiceLoadBalancer } from '../../lib';
-import { expectNoComplianceFindings, newApp, resourcesOfType } from '../helpers';
+import { LoadBalancedService, ServiceImage } from '../../lib';
+import { expectNoComplianceFindings, resourcesOfType } from '../helpers';
+import { ecsPlatformStacks } from './platform-stacks';
 
-const CERT_ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000';
 /** A value the application stack reads from the platform stack (an output, under this project's feature flags). */
 const FROM_PLATFORM = { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'Platform' }) };
 
 // The layout platform teams use: a platform stack owns the VPC, cluster, load balancer and log key,
 // and each application stack adds its services to them.
 describe('LoadBalancedService in an application stack, on a platform stack\'s cluster and load balancer', () => {
-  const app = newApp();
-  const platform = new Stack(app, 'Platform');
-  const network = new PlatformVpc(platform, 'Network');
-  const cluster = new ecs.Cluster(platform, 'Cluster', { vpc: network.vpc, containerInsightsV2: ecs.ContainerInsights.ENHANCED });
-  const logKey = new LogEncryptionKey(platform, 'LogKey');
-  const loadBalancer = new ServiceLoadBalancer(platform, 'LoadBalancer', {
-    vpc: network.vpc,
-    certificate: acm.Certificate.fromCertificateArn(platform, 'Cert', CERT_ARN),
-  });
-  const application = new Stack(app, 'Application');
+  const { app, platform, cluster, logKey, loadBalancer, application } = ecsPlatformStacks();
   for (const [id, priority] of [['Web', 100], ['Api', 10]] as const) {
     new LoadBalancedService(application, id, {
       cluster,
