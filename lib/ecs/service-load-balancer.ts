@@ -9,6 +9,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
+import { parseIpv4Cidr } from '../network/ipv4-cidr';
 import { FirewallType, ServiceFirewall } from './service-firewall';
 import { validateLoadBalancerSubnets, validateRouteConditions } from './validate-service-props';
 
@@ -412,8 +413,7 @@ function validateCidrs(cidrs: string[]): void {
     if (Token.isUnresolved(cidr)) {
       continue;
     }
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
+    if (parseIpv4Cidr(cidr) === undefined) {
       throw new Error(`allowedClientCidrs: not an IPv4 CIDR block, got '${cidr}'; use the form '203.0.113.0/24'`);
     }
   }

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { validateLogRetention } from '../compliance/log-retention';
+import { parseIpv4Cidr } from '../network/ipv4-cidr';
 import { PlatformFargateProfileOptions } from './fargate-profile-options';
 import type { PlatformClusterProps } from './platform-cluster';
 
@@ -26,7 +27,9 @@ export function validateEndpointAccess(scope: Construct, access: eks.EndpointAcc
   const config = access._config;
   const cidrs = config.publicCidrs ?? [];
   for (const cidr of cidrs) {
-    if (!Token.isUnresolved(cidr) && !isIpv4Cidr(cidr)) {
+    // IPv4 only: PlatformCluster creates IPv4 clusters, and EKS takes IPv6 blocks in publicAccessCidrs only on
+    // IPv6 clusters (EKS API reference, VpcConfigRequest).
+    if (!Token.isUnresolved(cidr) && parseIpv4Cidr(cidr) === undefined) {
       throw new Error(`endpointAccess: onlyFrom takes IPv4 CIDR blocks, got '${cidr}'; use the form '203.0.113.0/24'`);
     }
   }
@@ -40,14 +43,6 @@ export function validateEndpointAccess(scope: Construct, access: eks.EndpointAcc
   }
 }
 
-/**
- * An IPv4 CIDR block: four octets of 0 to 255 and a prefix of 0 to 32. PlatformCluster creates IPv4 clusters,
- * and EKS takes IPv6 blocks in publicAccessCidrs only on IPv6 clusters (EKS API reference, VpcConfigRequest).
- */
-function isIpv4Cidr(cidr: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-}
 
 /** Fails on a Fargate profile EKS would reject; records its name in `usedNames`. */
 export function validateFargateProfile(scope: Construct, id: string, options: PlatformFargateProfileOptions, usedNames: Set<string>): void {

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
 import { validateLogRetention } from '../compliance/log-retention';
+import { parseIpv4Cidr } from './ipv4-cidr';
 
 /** The default VPC range: a /16 leaves room for the VPC CNI, which gives every pod a VPC address. */
 const DEFAULT_CIDR = '10.0.0.0/16';
@@ -346,12 +347,11 @@ function validateCidr(cidr: string): number | undefined {
   if (Token.isUnresolved(cidr)) {
     throw new Error('cidr: the VPC range must be known at synth to lay out subnets, got a token; pass a literal such as \'10.0.0.0/16\'');
   }
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  const octets = m ? m.slice(1, 5).map(Number) : [];
-  if (!m || octets.some((o) => o > 255)) {
+  const parsed = parseIpv4Cidr(cidr);
+  if (parsed === undefined) {
     throw new Error(`cidr: not an IPv4 CIDR block, got '${cidr}'; use the form '10.0.0.0/16'`);
   }
-  const prefix = Number(m[5]);
+  const { octets, prefix } = parsed;
   if (prefix < MIN_VPC_PREFIX || prefix > MAX_VPC_PREFIX) {
     throw new Error(`cidr: the prefix must be /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX} so that every load balancer subnet gets at least a /27, got '${cidr}'; use a larger block such as '10.0.0.0/16'`);
   }
