@@ -1,4 +1,3 @@
-import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -17,6 +16,8 @@ import { NamespaceAccess, NamespaceAccessLevel } from './cluster-access';
 import { acknowledgeClusterRole, acknowledgeKubectlHandler } from './cluster-compliance';
 import { validateClusterProps, validateEndpointAccess, validateFargateProfile, validateNodegroupSubnets, validateUniqueChildId } from './cluster-validation';
 import { KubectlHandlerRole, secureKubectlProvider } from './kubectl-handler';
+import { bundledKubectlLayer } from './kubectl-layer';
+import { checkKubernetesSupport, followClusterVersion } from './kubernetes-support';
 import { PlatformFargateProfileOptions } from './fargate-profile-options';
 import { nodeLaunchTemplate, resolveNodegroup } from './nodegroup-builder';
 import { PlatformNodegroupOptions } from './nodegroup-options';
@@ -38,11 +39,6 @@ const ALL_LOG_TYPES = [
 
 /** The labels of the CoreDNS pods the coredns add-on runs, which a Fargate selector may name. */
 const COREDNS_POD_LABELS = { 'k8s-app': 'kube-dns' };
-
-/** The kubectl layers this library bundles, by Kubernetes minor version. Other versions need `kubectlLayer`. */
-const BUNDLED_KUBECTL_LAYERS: Record<string, (scope: Construct, id: string) => lambda.ILayerVersion> = {
-  '1.36': (scope, id) => new KubectlV36Layer(scope, id),
-};
 
 /** Which EKS support period the cluster stays on when its version leaves standard support. */
 export enum ClusterSupportType {
@@ -248,6 +244,7 @@ export class PlatformCluster extends Construct {
     super(scope, id);
     validateClusterProps(props);
     this.version = props.version ?? DEFAULT_VERSION;
+    checkKubernetesSupport(this, this.version, props.supportType ?? ClusterSupportType.STANDARD);
     this.kubectlEnabled = props.kubectl ?? true;
     const kubectlLayer = this.resolveKubectlLayer(props);
 
@@ -419,6 +416,7 @@ export class PlatformCluster extends Construct {
       forceUpdate: options.forceUpdate ?? false,
       enableNodeAutoRepair: options.nodeAutoRepair ?? true,
     });
+    followClusterVersion(nodegroup, this.version);
     if (deferUpdateConfig) {
       (nodegroup.node.defaultChild as eks.CfnNodegroup).updateConfig = { maxUnavailable, maxUnavailablePercentage };
     }
@@ -564,16 +562,7 @@ export class PlatformCluster extends Construct {
     if (props.kubectlLayer !== undefined) {
       return props.kubectlLayer;
     }
-    const minorNumber = kubernetesMinor(this.version);
-    if (minorNumber === undefined) {
-      throw new Error(`version: the kubectl layer must match the Kubernetes version, got a version unknown at synth (a token, e.g. a CfnParameter value); pass the matching kubectlLayer, or set kubectl: false`);
-    }
-    const minor = `1.${minorNumber}`;
-    const bundled = BUNDLED_KUBECTL_LAYERS[minor];
-    if (bundled === undefined) {
-      throw new Error(`version: this library bundles a kubectl layer for Kubernetes ${Object.keys(BUNDLED_KUBECTL_LAYERS).join(', ')} only, got ${this.version.version}; pass kubectlLayer (e.g. KubectlV${minor.split('.')[1]}Layer from @aws-cdk/lambda-layer-kubectl-v${minor.split('.')[1]}), use version 1.36, or set kubectl: false`);
-    }
-    return bundled(this, 'KubectlLayer');
+    return bundledKubectlLayer(this, 'KubectlLayer', this.version);
   }
 
   /** Runs at synth, after node groups and profiles added late: a cluster CoreDNS cannot run on fails. */

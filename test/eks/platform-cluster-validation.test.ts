@@ -95,7 +95,7 @@ describe('PlatformCluster rejects bad input at synth', () => {
   });
 
   test('fails when the Kubernetes version has no bundled kubectl layer and none is given', () => {
-    expect(() => cluster({ version: eks.KubernetesVersion.V1_35 })).toThrow(/^version: this library bundles a kubectl layer for Kubernetes 1.36 only, got 1.35; pass kubectlLayer \(e.g. KubectlV35Layer/);
+    expect(() => cluster({ version: eks.KubernetesVersion.V1_32 })).toThrow(/^version: this library bundles a kubectl layer for Kubernetes 1.33, 1.34, 1.35, 1.36 only, got 1.32; pass kubectlLayer \(e.g. KubectlV32Layer/);
   });
 
   test('fails when a private endpoint meets a VPC without private subnets', () => {

@@ -46,6 +46,11 @@ export const MANAGED_ADDON_BUILDS: Readonly<Record<string, BuildsByMinor>> = {
     },
   },
   'aws-ebs-csi-driver': {
+    '1.34': {
+      version: 'v1.48.0-eksbuild.2',
+      seen: 'listed for Kubernetes 1.34 (not said default) in a public record, 2026-02-16',
+      source: 'https://github.com/awslabs/cdk-eks-blueprints/pull/1224',
+    },
     '1.35': {
       version: 'v1.60.1-eksbuild.1',
       seen: 'deployed on Kubernetes 1.35 clusters, public record 2026',
@@ -70,6 +75,11 @@ export const MANAGED_ADDON_BUILDS: Readonly<Record<string, BuildsByMinor>> = {
       seen: 'deployed on Kubernetes 1.33 clusters, public record 2026-07-06',
       source: 'https://github.com/ministryofjustice/cloud-platform-infrastructure/pull/4675',
     },
+    '1.34': {
+      version: 'v1.13.2-eksbuild.1',
+      seen: 'listed for Kubernetes 1.34 (not said default) in a public record, 2026-02-16',
+      source: 'https://github.com/awslabs/cdk-eks-blueprints/pull/1224',
+    },
     '1.36': {
       version: 'v1.14.3-eksbuild.24',
       seen: 'describe-addon-versions --kubernetes-version 1.36, default, public record 2026-09',
@@ -77,6 +87,11 @@ export const MANAGED_ADDON_BUILDS: Readonly<Record<string, BuildsByMinor>> = {
     },
   },
   'eks-pod-identity-agent': {
+    '1.34': {
+      version: 'v1.3.8-eksbuild.2',
+      seen: 'listed for Kubernetes 1.34 (not said default) in a public record, 2026-02-16',
+      source: 'https://github.com/awslabs/cdk-eks-blueprints/pull/1224',
+    },
     '1.36': {
       version: 'v1.4.0-eksbuild.2',
       seen: 'describe-addon-versions --kubernetes-version 1.36, default, public record 2026-09',
@@ -88,6 +103,11 @@ export const MANAGED_ADDON_BUILDS: Readonly<Record<string, BuildsByMinor>> = {
       version: 'v1.33.10-eksbuild.13',
       seen: 'deployed on Kubernetes 1.33 clusters, public record 2026-07-07',
       source: 'https://github.com/ministryofjustice/cloud-platform-infrastructure/pull/4676',
+    },
+    '1.34': {
+      version: 'v1.34.3-eksbuild.2',
+      seen: 'listed for Kubernetes 1.34 (not said default) in a public record, 2026-02-16',
+      source: 'https://github.com/awslabs/cdk-eks-blueprints/pull/1224',
     },
     '1.36': {
       version: 'v1.36.0-eksbuild.25',
@@ -113,6 +133,11 @@ export const MANAGED_ADDON_BUILDS: Readonly<Record<string, BuildsByMinor>> = {
       seen: 'deployed on Kubernetes 1.33 clusters, public record 2026-07-08',
       source: 'https://github.com/ministryofjustice/cloud-platform-infrastructure/pull/4678',
     },
+    '1.34': {
+      version: 'v1.21.1-eksbuild.3',
+      seen: 'listed for Kubernetes 1.34 (not said default) in a public record, 2026-02-16',
+      source: 'https://github.com/awslabs/cdk-eks-blueprints/pull/1224',
+    },
     '1.36': {
       version: 'v1.23.1-eksbuild.1',
       seen: 'describe-addon-versions --kubernetes-version 1.36, default, public record 2026-09',
@@ -136,8 +161,8 @@ export const HELM_CHARTS: Readonly<Record<string, SeenBuild>> = {
 };
 
 /**
- * kubectl Lambda layers on npm, by Kubernetes minor (there is no v37 package). The library depends
- * on the 1.36 package only; a cluster on another minor passes its own layer (`kubectlLayer`).
+ * kubectl Lambda layers on npm, by Kubernetes minor (there is no v37 package). Each is an optional peer
+ * dependency, loaded by lib/eks/kubectl-layer.ts only for a cluster on its minor.
  */
 export const KUBECTL_LAYERS: Readonly<Record<string, SeenKubectlLayer>> = {
   '1.33': { packageName: '@aws-cdk/lambda-layer-kubectl-v33', version: '2.2.2', seen: 'latest on npm, 2026-11-30', source: 'npm view @aws-cdk/lambda-layer-kubectl-v33' },

@@ -13,7 +13,7 @@ import { AddonVersionsRecord, isOffered } from '../../../scripts/addon-versions'
 import { newStack } from '../../helpers';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'describe-addon-versions');
-const RECORDS: AddonVersionsRecord[] = ['1.33', '1.35', '1.36'].map((minor) => ({
+const RECORDS: AddonVersionsRecord[] = ['1.33', '1.34', '1.35', '1.36'].map((minor) => ({
   output: JSON.parse(readFileSync(path.join(FIXTURES, `kubernetes-${minor}.json`), 'utf8')),
   source: minor,
 }));
@@ -95,7 +95,7 @@ describe('AddonVersion', () => {
     expect(rendered['eks-pod-identity-agent']).toBeUndefined();
     expect(rendered['metrics-server']).toBeUndefined();
     Annotations.fromStack(stack).hasWarning(`/${cluster.podIdentityAgent.node.path}`, Match.stringLikeRegexp(
-      "^version: this library's version table has no eks-pod-identity-agent build seen for Kubernetes 1.33 \\(it has: 1.36\\), so no version is rendered and EKS installs its default build for the cluster's version. To pin one, list the builds with 'aws eks describe-addon-versions --addon-name eks-pod-identity-agent --kubernetes-version 1.33'"));
+      "^version: this library's version table has no eks-pod-identity-agent build seen for Kubernetes 1.33 \\(it has: 1.34, 1.36\\), so no version is rendered and EKS installs its default build for the cluster's version. To pin one, list the builds with 'aws eks describe-addon-versions --addon-name eks-pod-identity-agent --kubernetes-version 1.33'"));
     Annotations.fromStack(stack).hasNoWarning(`/${cluster.node.path}/VpcCniAddon`, Match.anyValue());
   });
 
