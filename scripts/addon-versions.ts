@@ -108,6 +108,7 @@ export function refreshTable(current: BuildTable, records: ReadonlyArray<AddonVe
   const next: Record<string, Record<string, SeenBuild>> = {};
   for (const [addonName, builds] of Object.entries(current)) {
     const entries: Record<string, SeenBuild> = { ...builds };
+    const refreshed = new Set<string>();
     for (const [minor, offer] of offered.get(addonName) ?? []) {
       if (options.minors && !options.minors.includes(minor)) {
         continue;
@@ -119,10 +120,37 @@ export function refreshTable(current: BuildTable, records: ReadonlyArray<AddonVe
         seen: `describe-addon-versions --kubernetes-version ${minor}, ${defaults.length > 0 ? 'default' : 'newest offered'}, ${options.seen}`,
         source: offer.source,
       };
+      refreshed.add(minor);
     }
-    next[addonName] = entries;
+    next[addonName] = withoutDowngrades(entries, builds, refreshed);
   }
   return next;
+}
+
+/**
+ * Drops a refreshed build that is older than the build of a lower minor (restoring the entry it
+ * replaced, if that one is not older): a cluster upgrade moves each add-on to the new minor's build, and
+ * EKS does not downgrade an add-on, so such a build would fail the upgrade. An older record for a newer
+ * minor (an early 1.34 listing next to a later 1.33 one) is the usual cause.
+ */
+export function withoutDowngrades(entries: Record<string, SeenBuild>, previous: Readonly<Record<string, SeenBuild>>, refreshed: ReadonlySet<string>): Record<string, SeenBuild> {
+  const result: Record<string, SeenBuild> = { ...entries };
+  let newest: string | undefined;
+  for (const minor of Object.keys(result).sort(compareMinors)) {
+    if (newest !== undefined && compareBuilds(result[minor].version, newest) < 0 && refreshed.has(minor)) {
+      const before = Object.hasOwn(previous, minor) ? previous[minor] : undefined;
+      if (before !== undefined && compareBuilds(before.version, newest) >= 0) {
+        result[minor] = before;
+      } else {
+        delete result[minor];
+        continue;
+      }
+    }
+    if (newest === undefined || compareBuilds(result[minor].version, newest) > 0) {
+      newest = result[minor].version;
+    }
+  }
+  return result;
 }
 
 /** Whether `version` is offered for `minor` in the records. */

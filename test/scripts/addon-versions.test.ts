@@ -46,6 +46,19 @@ describe('the version table', () => {
     });
   });
 
+  test('never goes back to an older build from one Kubernetes minor to a newer one, so an upgrade never asks EKS to downgrade an add-on', () => {
+    const backwards: string[] = [];
+    for (const [addonName, builds] of Object.entries(MANAGED_ADDON_BUILDS)) {
+      const minors = Object.keys(builds).sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+      minors.slice(1).forEach((minor, i) => {
+        if (compareBuilds(builds[minor].version, builds[minors[i]].version) < 0) {
+          backwards.push(`${addonName} ${minors[i]} ${builds[minors[i]].version} -> ${minor} ${builds[minor].version}`);
+        }
+      });
+    }
+    expect(backwards).toEqual([]);
+  });
+
   test('is what a refresh from the recorded output picks, build for build', () => {
     const refreshed = refreshTable(MANAGED_ADDON_BUILDS, RECORDS, { seen: 'test' });
     const versions = (table: BuildTable) => Object.fromEntries(Object.entries(table).map(([n, b]) => [n, Object.fromEntries(Object.entries(b).map(([m, e]) => [m, e.version]))]));
@@ -75,6 +88,20 @@ describe('scripts/addon-versions.ts', () => {
     const table = refreshTable({ 'amazon-cloudwatch-observability': { '1.36': stale, '1.35': other } }, [record('1.36')], { seen: 'now' });
     expect(table['amazon-cloudwatch-observability']['1.36'].version).toBe('v6.6.0-eksbuild.1');
     expect(table['amazon-cloudwatch-observability']['1.35']).toBe(other);
+  });
+
+  test('leaves out a build older than a lower minor\'s: the 1.34 record lists vpc-cni and coredns builds older than the 1.33 ones', () => {
+    const table = refreshTable(MANAGED_ADDON_BUILDS, [record('1.34')], { seen: 'now' });
+    expect(isOffered([record('1.34')], 'vpc-cni', '1.34', 'v1.21.1-eksbuild.3')).toBe(true);
+    expect(table['vpc-cni']['1.34']).toBeUndefined();
+    expect(table.coredns['1.34']).toBeUndefined();
+    expect(table['kube-proxy']['1.34'].version).toBe('v1.34.3-eksbuild.2');
+  });
+
+  test('keeps the entry a downgrading build would replace when that entry is not older', () => {
+    const kept = { version: 'v1.22.4-eksbuild.1', seen: 'before', source: 'earlier record' };
+    const table = refreshTable({ 'vpc-cni': { '1.33': MANAGED_ADDON_BUILDS['vpc-cni']['1.33'], '1.34': kept } }, [record('1.34')], { seen: 'now' });
+    expect(table['vpc-cni']['1.34']).toBe(kept);
   });
 
   test('refreshes only the add-ons of the table and, when asked, only the minors given', () => {

@@ -75,11 +75,6 @@ export const MANAGED_ADDON_BUILDS: Readonly<Record<string, BuildsByMinor>> = {
       seen: 'deployed on Kubernetes 1.33 clusters, public record 2026-07-06',
       source: 'https://github.com/ministryofjustice/cloud-platform-infrastructure/pull/4675',
     },
-    '1.34': {
-      version: 'v1.13.2-eksbuild.1',
-      seen: 'listed for Kubernetes 1.34 (not said default) in a public record, 2026-02-16',
-      source: 'https://github.com/awslabs/cdk-eks-blueprints/pull/1224',
-    },
     '1.36': {
       version: 'v1.14.3-eksbuild.24',
       seen: 'describe-addon-versions --kubernetes-version 1.36, default, public record 2026-09',
@@ -132,11 +127,6 @@ export const MANAGED_ADDON_BUILDS: Readonly<Record<string, BuildsByMinor>> = {
       version: 'v1.22.3-eksbuild.1',
       seen: 'deployed on Kubernetes 1.33 clusters, public record 2026-07-08',
       source: 'https://github.com/ministryofjustice/cloud-platform-infrastructure/pull/4678',
-    },
-    '1.34': {
-      version: 'v1.21.1-eksbuild.3',
-      seen: 'listed for Kubernetes 1.34 (not said default) in a public record, 2026-02-16',
-      source: 'https://github.com/awslabs/cdk-eks-blueprints/pull/1224',
     },
     '1.36': {
       version: 'v1.23.1-eksbuild.1',
