@@ -83,7 +83,9 @@ export interface PlatformClusterProps {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * The Kubernetes version, pinned. Versions other than 1.36 need `kubectlLayer` (or `kubectl: false`).
+   * The Kubernetes version, pinned; node groups follow it. 1.33 to 1.36 need no other pin; a version in
+   * extended support or leaving standard support within 90 days of the library's release warns, one EKS
+   * no longer or not yet offers fails. Change it one minor at a time (README, "Upgrading Kubernetes").
    * @default eks.KubernetesVersion.V1_36
    */
   readonly version?: eks.KubernetesVersion;
@@ -156,7 +158,9 @@ export interface PlatformClusterProps {
   /**
    * The kubectl Lambda layer, matching `version`: the escape hatch for versions this library bundles no
    * layer for (e.g. `new KubectlV35Layer(this, 'Kubectl')` from `@aws-cdk/lambda-layer-kubectl-v35`).
-   * @default - the bundled layer for 1.36; other versions fail at synth
+   * @default - the layer of `version` (1.33 to 1.36) from its package `@aws-cdk/lambda-layer-kubectl-vNN`, an
+   * optional peer dependency loaded only here (synth fails, naming the install command, when it is missing);
+   * other versions fail at synth
    */
   readonly kubectlLayer?: lambda.ILayerVersion;
 

@@ -73,7 +73,7 @@ describe.each([['1.33', '1.34'], ['1.34', '1.35'], ['1.35', '1.36']])('changing 
   const changed = changedProperties(before.template, after.template);
   const cluster = after.id(after.platform.cluster);
   const nodegroups = after.platform.nodegroups.map(after.id);
-  const addonIds = Object.fromEntries(ofType(after.template, 'AWS::EKS::Addon').map((id) => [after.template.Resources[id].Properties.AddonName, id]));
+  const addonIds: Record<string, string> = Object.fromEntries(ofType(after.template, 'AWS::EKS::Addon').map((id) => [after.template.Resources[id].Properties.AddonName as string, id]));
   const layer = ofType(after.template, 'AWS::Lambda::LayerVersion').find((id) => /kubectl/.test(after.template.Resources[id].Properties.Description))!;
 
   test('keeps every logical id, so nothing but the kubectl layer is replaced', () => {
