@@ -20,6 +20,7 @@ import { KubectlHandlerRole, secureKubectlProvider } from './kubectl-handler';
 import { PlatformFargateProfileOptions } from './fargate-profile-options';
 import { nodeLaunchTemplate, resolveNodegroup } from './nodegroup-builder';
 import { PlatformNodegroupOptions } from './nodegroup-options';
+import { warnOnUnscaledNodegroups } from './node-autoscaling';
 import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
 import { PlatformVpc } from '../network/platform-vpc';
@@ -367,6 +368,7 @@ export class PlatformCluster extends Construct {
     }
 
     this.node.addValidation({ validate: () => this.validateCompute() });
+    this.node.addValidation({ validate: () => (warnOnUnscaledNodegroups(this), []) });
   }
 
   /** True when there are Fargate profiles and no node group: CoreDNS then runs on Fargate. */
