@@ -43,7 +43,8 @@ export function warnOnUnscaledNodegroups(cluster: NodeAutoscalingScope): void {
     if (s === undefined || s.max <= s.min) {
       continue;
     }
-    const id = nodegroup.node.id;
+    // PlatformCluster.addNodegroup(id) names the construct `Nodegroup<id>`; messages use the id the user gave.
+    const id = nodegroup.node.id.replace(/^Nodegroup/, '');
     const why = karpenter
       ? 'Karpenter adds nodes of its own and does not scale managed node groups'
       : 'the cluster has no node autoscaler (no ClusterAutoscaler or Karpenter add-on)';
