@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { EcsEc2BinpackStack } from './ecs-ec2-binpack';
 import { EcsFargateWebStack } from './ecs-fargate-web';
 import { EcsSharedAlbStack } from './ecs-shared-alb';
+import { EksAutoscalingStack } from './eks-autoscaling-stack';
 import { exampleAppProps } from './example-teardown';
 import { EksClusterStack } from './eks-cluster-stack';
 import { EksFargateOnlyStack } from './eks-fargate-only-stack';
@@ -28,4 +29,5 @@ export const EXAMPLES: Example[] = [
   { id: 'EksCluster', create: (s, id) => new EksClusterStack(s, id) },
   { id: 'EksFargateOnly', create: (s, id) => new EksFargateOnlyStack(s, id) },
   { id: 'EksFullPlatform', create: (s, id) => new EksFullPlatformStack(s, id) },
+  { id: 'EksAutoscaling', create: (s, id) => new EksAutoscalingStack(s, id) },
 ];

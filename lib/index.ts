@@ -35,3 +35,5 @@ export * from './eks/addons/ebs-csi-driver';
 export * from './eks/addons/efs-csi-driver';
 export * from './eks/addons/container-insights';
 export * from './eks/addons/metrics-server';
+export * from './eks/addons/cluster-autoscaler';
+export * from './eks/addons/vertical-pod-autoscaler';

@@ -1,7 +1,11 @@
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Service } from 'kubernetes-models/v1/Service';
 import { IngressClass } from 'kubernetes-models/networking.k8s.io/v1/IngressClass';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 
@@ -26,6 +30,11 @@ const SERVED_KINDS: Record<string, { validate(object: KubernetesObject): void }>
   'v1/PersistentVolumeClaim': { validate: (o) => new PersistentVolumeClaim(o as any).validate() },
   'storage.k8s.io/v1/StorageClass': { validate: (o) => new StorageClass(o as any).validate() },
   'networking.k8s.io/v1/IngressClass': { validate: (o) => new IngressClass(o as any).validate() },
+  // The HPA example workload (examples/eks-autoscaling-stack.ts): autoscaling/v2 GA since 1.23, policy/v1 since 1.21.
+  'v1/Service': { validate: (o) => new Service(o as any).validate() },
+  'apps/v1/Deployment': { validate: (o) => new Deployment(o as any).validate() },
+  'autoscaling/v2/HorizontalPodAutoscaler': { validate: (o) => new HorizontalPodAutoscaler(o as any).validate() },
+  'policy/v1/PodDisruptionBudget': { validate: (o) => new PodDisruptionBudget(o as any).validate() },
 };
 
 /** Every object the template's manifest custom resources apply, deploy-time values rendered by renderTokens. */

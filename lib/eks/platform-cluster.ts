@@ -21,6 +21,7 @@ import { checkKubernetesSupport, followClusterVersion } from './kubernetes-suppo
 import { PlatformFargateProfileOptions } from './fargate-profile-options';
 import { nodeLaunchTemplate, resolveNodegroup } from './nodegroup-builder';
 import { PlatformNodegroupOptions } from './nodegroup-options';
+import { warnOnUnscaledNodegroups } from './node-autoscaling';
 import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
 import { PlatformVpc } from '../network/platform-vpc';
@@ -368,6 +369,7 @@ export class PlatformCluster extends Construct {
     }
 
     this.node.addValidation({ validate: () => this.validateCompute() });
+    this.node.addValidation({ validate: () => (warnOnUnscaledNodegroups(this), []) });
   }
 
   /** True when there are Fargate profiles and no node group: CoreDNS then runs on Fargate. */

@@ -30,8 +30,9 @@ describe('Kubernetes manifests', () => {
   test('the examples apply every kind of object the EKS add-ons create', () => {
     const kinds = new Set(EXAMPLES.flatMap((e) => manifestsOf(example(e.id).template.toJSON()).map((o) => `${o.apiVersion}/${o.kind}`)));
     expect([...kinds].sort()).toEqual([
-      'networking.k8s.io/v1/IngressClass', 'storage.k8s.io/v1/StorageClass',
-      'v1/ConfigMap', 'v1/Namespace', 'v1/PersistentVolume', 'v1/PersistentVolumeClaim',
+      'apps/v1/Deployment', 'autoscaling/v2/HorizontalPodAutoscaler',
+      'networking.k8s.io/v1/IngressClass', 'policy/v1/PodDisruptionBudget', 'storage.k8s.io/v1/StorageClass',
+      'v1/ConfigMap', 'v1/Namespace', 'v1/PersistentVolume', 'v1/PersistentVolumeClaim', 'v1/Service',
     ]);
   });
 
@@ -80,5 +81,22 @@ describe('example EksFullPlatform', () => {
     const volumeId = stack.getLogicalId(stack.serverlessVolume.manifest.node.findChild('Resource').node.defaultChild as any);
     const namespaceId = stack.getLogicalId(stack.node.findChild('ServerlessNamespace').node.findChild('Resource').node.defaultChild as any);
     expect(template.toJSON().Resources[volumeId].DependsOn).toContain(namespaceId);
+  });
+});
+
+describe('example EksAutoscaling', () => {
+  test('scales the node group with the Cluster Autoscaler and the workload with an HPA on CPU', () => {
+    const { template } = example('EksAutoscaling');
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 6 } });
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'cluster-autoscaler' });
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'vertical-pod-autoscaler' });
+    template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'metrics-server' });
+    const objects = manifestsOf(template.toJSON());
+    const hpa: any = objects.find((o) => o.kind === 'HorizontalPodAutoscaler');
+    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }]);
+    const deployment: any = objects.find((o) => o.kind === 'Deployment');
+    expect(deployment.spec.replicas).toBeUndefined();
+    expect(deployment.spec.template.spec.containers[0].resources.requests.cpu).toBe('250m');
+    expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(true);
   });
 });

@@ -148,6 +148,28 @@ export const HELM_CHARTS: Readonly<Record<string, SeenBuild>> = {
     seen: 'newest chart release (controller v3.5.0), merged 2026-08-03',
     source: 'https://github.com/aws/eks-charts/pull/1354',
   },
+  'cluster-autoscaler': {
+    version: '9.59.0',
+    seen: 'newest cluster-autoscaler chart in the repository index, created 2026-07-21 (appVersion 1.35.0; the image tag is set per Kubernetes minor from CLUSTER_AUTOSCALER_IMAGES)',
+    source: 'https://kubernetes.github.io/autoscaler/index.yaml (gh-pages of kubernetes/autoscaler, generated 2026-07-26; tag cluster-autoscaler-chart-9.59.0)',
+  },
+  'vertical-pod-autoscaler': {
+    version: '0.11.0',
+    seen: 'newest vertical-pod-autoscaler chart (SIG Autoscaling\'s own, appVersion 1.7.1) in the repository index, created 2026-07-26',
+    source: 'https://kubernetes.github.io/autoscaler/index.yaml (gh-pages of kubernetes/autoscaler, generated 2026-07-26; tag vertical-pod-autoscaler-chart-0.11.0)',
+  },
+};
+
+/**
+ * Cluster Autoscaler images (registry.k8s.io/autoscaling/cluster-autoscaler), by Kubernetes minor: upstream
+ * tests and supports only the autoscaler minor that matches the cluster's (EKS Best Practices Guide,
+ * "Cluster Autoscaler"), so each minor has its own build; a minor without one has no default.
+ */
+export const CLUSTER_AUTOSCALER_IMAGES: Readonly<Record<string, SeenBuild>> = {
+  '1.33': { version: 'v1.33.6', seen: 'newest 1.33 patch release, tagged 2026-07-22', source: 'https://github.com/kubernetes/autoscaler/releases/tag/cluster-autoscaler-1.33.6' },
+  '1.34': { version: 'v1.34.5', seen: 'newest 1.34 patch release, tagged 2026-07-22', source: 'https://github.com/kubernetes/autoscaler/releases/tag/cluster-autoscaler-1.34.5' },
+  '1.35': { version: 'v1.35.2', seen: 'newest 1.35 patch release, tagged 2026-07-22', source: 'https://github.com/kubernetes/autoscaler/releases/tag/cluster-autoscaler-1.35.2' },
+  '1.36': { version: 'v1.36.1', seen: 'newest 1.36 patch release, tagged 2026-07-22', source: 'https://github.com/kubernetes/autoscaler/releases/tag/cluster-autoscaler-1.36.1' },
 };
 
 /**

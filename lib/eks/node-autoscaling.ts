@@ -1,0 +1,54 @@
+// Module-private: which node autoscaler a cluster runs, and the synth warning for node groups nothing scales.
+// Not exported from lib/index.ts. Reads only `addons` (their names), `nodegroups` and the cluster's construct node,
+// so that it ports to an add-on base class that takes a cluster interface.
+import { Annotations, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { IConstruct } from 'constructs';
+
+/** The add-on name of the Cluster Autoscaler (lib/eks/addons/cluster-autoscaler.ts). */
+export const CLUSTER_AUTOSCALER_ADDON = 'cluster-autoscaler';
+/** The add-on name of Karpenter (lib/eks/addons/karpenter.ts). */
+export const KARPENTER_ADDON = 'karpenter';
+
+/** What the check reads from a cluster. */
+export interface NodeAutoscalingScope extends IConstruct {
+  readonly addons: ReadonlyArray<{ readonly name: string }>;
+  readonly nodegroups: ReadonlyArray<eks.Nodegroup>;
+}
+
+/** The sizes a node group renders, or undefined where one is a token. */
+function sizes(nodegroup: eks.Nodegroup): { min: number; max: number; desired: number } | undefined {
+  const scaling = (nodegroup.node.defaultChild as eks.CfnNodegroup).scalingConfig as eks.CfnNodegroup.ScalingConfigProperty | undefined;
+  const [min, max, desired] = [scaling?.minSize, scaling?.maxSize, scaling?.desiredSize];
+  if (min === undefined || max === undefined || desired === undefined || [min, max, desired].some((n) => Token.isUnresolved(n))) {
+    return undefined;
+  }
+  return { min, max, desired };
+}
+
+/**
+ * At synth, warns on each managed node group whose maxSize exceeds its minSize while nothing scales it:
+ * EKS never changes a node group's desired size by itself, so without the Cluster Autoscaler the group
+ * keeps the size it was created with. Karpenter adds nodes of its own and leaves managed node groups alone.
+ * A group with minSize equal to maxSize says it is fixed and gets no warning.
+ */
+export function warnOnUnscaledNodegroups(cluster: NodeAutoscalingScope): void {
+  const names = new Set(cluster.addons.map((a) => a.name));
+  if (names.has(CLUSTER_AUTOSCALER_ADDON)) {
+    return;
+  }
+  const karpenter = names.has(KARPENTER_ADDON);
+  for (const nodegroup of cluster.nodegroups) {
+    const s = sizes(nodegroup);
+    if (s === undefined || s.max <= s.min) {
+      continue;
+    }
+    // PlatformCluster.addNodegroup(id) names the construct `Nodegroup<id>`; messages use the id the user gave.
+    const id = nodegroup.node.id.replace(/^Nodegroup/, '');
+    const why = karpenter
+      ? 'Karpenter adds nodes of its own and does not scale managed node groups'
+      : 'the cluster has no node autoscaler (no ClusterAutoscaler or Karpenter add-on)';
+    Annotations.of(nodegroup).addWarningV2('cdk-container-platform:eksNodegroupFixedSize',
+      `maxSize: node group '${id}' may grow to ${s.max} nodes but nothing scales it, got minSize ${s.min} and maxSize ${s.max}, and ${why}; it stays at desiredSize ${s.desired}. ${karpenter ? 'Set maxSize to minSize to state its fixed size' : 'Install new ClusterAutoscaler() to scale it between minSize and maxSize, or Karpenter for nodes of its own; or set maxSize to minSize to state its fixed size'}`);
+  }
+}
