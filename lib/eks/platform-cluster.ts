@@ -13,7 +13,9 @@ import { CoreDnsAddon } from './addons/coredns';
 import { KubeProxyAddon } from './addons/kube-proxy';
 import { PodIdentityAgentAddon } from './addons/pod-identity-agent';
 import { VpcCniAddon } from './addons/vpc-cni';
+import { acknowledgeAutoModeClusterRole, clusterComputeSettings, refuseUnderAutoMode } from './auto-mode'; // auto-mode
 import { NamespaceAccess, NamespaceAccessLevel } from './cluster-access';
+import { ClusterCompute } from './cluster-compute'; // auto-mode
 import { acknowledgeClusterRole, acknowledgeKubectlHandler } from './cluster-compliance';
 import { validateClusterProps, validateEndpointAccess, validateFargateProfile, validateNodegroupSubnets, validateUniqueChildId } from './cluster-validation';
 import { KubectlHandlerRole, secureKubectlProvider } from './kubectl-handler';
@@ -164,6 +166,16 @@ export interface PlatformClusterProps {
    */
   readonly kubectlLayer?: lambda.ILayerVersion;
 
+  // auto-mode: begin
+  /**
+   * Where pods run: managed node groups and Fargate profiles, or EKS Auto Mode (`ClusterCompute.autoMode()`),
+   * which runs the core add-ons, EBS block storage, load balancing and node autoscaling itself, and so
+   * refuses `coreAddons`, node groups, Fargate profiles and the add-ons that would duplicate them.
+   * @default ClusterCompute.managed()
+   */
+  readonly compute?: ClusterCompute;
+  // auto-mode: end
+
   /**
    * Managed node groups, created in order.
    * @default - none (add them with addNodegroup, or run on Fargate only)
@@ -223,16 +235,20 @@ export class PlatformCluster extends Construct {
    * no ECR access: grant the repositories of Helm charts pulled over OCI (`repository.grantPull(kubectlRole)`).
    */
   public readonly kubectlRole?: iam.Role;
-  /** The eks-pod-identity-agent add-on; every node group waits for it (aws-node gets its credentials through it). */
-  public readonly podIdentityAgent: eks.Addon;
-  /** The vpc-cni add-on. */
-  public readonly vpcCni: eks.Addon;
-  /** The role the VPC CNI uses through Pod Identity. */
-  public readonly vpcCniRole: iam.IRole;
-  /** The kube-proxy add-on. */
-  public readonly kubeProxy: eks.Addon;
-  /** The coredns add-on. */
-  public readonly coreDns: eks.Addon;
+  /** The eks-pod-identity-agent add-on; every node group waits for it (aws-node gets its credentials through it). Undefined under EKS Auto Mode, which runs the agent itself. */
+  public readonly podIdentityAgent?: eks.Addon;
+  /** The vpc-cni add-on. Undefined under EKS Auto Mode. */
+  public readonly vpcCni?: eks.Addon;
+  /** The role the VPC CNI uses through Pod Identity. Undefined under EKS Auto Mode. */
+  public readonly vpcCniRole?: iam.IRole;
+  /** The kube-proxy add-on. Undefined under EKS Auto Mode. */
+  public readonly kubeProxy?: eks.Addon;
+  /** The coredns add-on. Undefined under EKS Auto Mode. */
+  public readonly coreDns?: eks.Addon;
+  /** The compute choice: managed node groups and Fargate profiles, or EKS Auto Mode. */
+  public readonly compute: ClusterCompute; // auto-mode
+  /** The role of the Auto Mode built-in node pools' nodes, when it was created here. */
+  public readonly autoModeNodeRole?: iam.Role; // auto-mode
   /** Installed add-ons, in order (the four core add-ons first). */
   public readonly addons: IClusterAddon[] = [];
 
@@ -249,6 +265,7 @@ export class PlatformCluster extends Construct {
     validateClusterProps(props);
     this.version = props.version ?? DEFAULT_VERSION;
     this.kubectlEnabled = props.kubectl ?? true;
+    this.compute = props.compute ?? ClusterCompute.managed(); // auto-mode
     const kubectlLayer = this.resolveKubectlLayer(props);
 
     if (props.vpc === undefined) {
@@ -289,6 +306,8 @@ export class PlatformCluster extends Construct {
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
+    const computeSettings = clusterComputeSettings(this, this.compute, props.coreAddons); // auto-mode
+    this.autoModeNodeRole = computeSettings.nodeRole; // auto-mode
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName,
       version: this.version,
@@ -300,9 +319,10 @@ export class PlatformCluster extends Construct {
       endpointAccess,
       secretsEncryptionKey: this.secretsKey,
       clusterLogging: ALL_LOG_TYPES,
-      // NODEGROUP with no default capacity turns EKS Auto Mode off: compute is the node groups and profiles below.
-      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-      defaultCapacity: 0,
+      // auto-mode: NODEGROUP with no default capacity (Auto Mode off), or AUTOMODE with its node pools and role.
+      defaultCapacityType: computeSettings.defaultCapacityType,
+      defaultCapacity: computeSettings.defaultCapacity,
+      compute: computeSettings.compute,
       // vpc-cni, coredns and kube-proxy come as managed add-ons below, not as self-managed copies to take over.
       bootstrapSelfManagedAddons: false,
       bootstrapClusterCreatorAdminPermissions: props.clusterCreatorAdmin ?? false,
@@ -321,6 +341,7 @@ export class PlatformCluster extends Construct {
       'aws-eks-v2 renders EncryptionConfig Resources: [secrets], the one value EKS documents for envelope encryption; the schema marks the property deprecated, not unsupported');
     this.grantSecretsKeyToControlPlane(cfnCluster);
     acknowledgeClusterRole(this.cluster);
+    acknowledgeAutoModeClusterRole(this.cluster, this.compute); // auto-mode
     if (kubectlRole) {
       secureKubectlProvider(this.cluster, kubectlRole, { key: props.logKey ?? this.logKey!, retention: props.logRetention ?? DEFAULT_LOG_RETENTION });
       acknowledgeKubectlHandler(this.cluster);
@@ -333,6 +354,8 @@ export class PlatformCluster extends Construct {
         'admins: no IAM role can use the Kubernetes API, got no admins, no namespaceAccess and kubectl: false; name admin roles or add them later with addClusterAdmin');
     }
 
+    // auto-mode: Auto Mode runs the four core add-ons' work on its nodes itself (see auto-mode.ts).
+    if (!this.compute.isAutoMode) {
     const core = props.coreAddons ?? {};
     const podIdentityAgent = core.podIdentityAgent ?? new PodIdentityAgentAddon();
     this.addAddon(podIdentityAgent);
@@ -353,6 +376,7 @@ export class PlatformCluster extends Construct {
     const coreDns = core.coreDns ?? new CoreDnsAddon();
     this.addAddon(coreDns);
     this.coreDns = coreDns.addon;
+    } // auto-mode
 
     for (const spec of props.nodegroups ?? []) {
       const { id: nodegroupId, ...options } = spec;
@@ -367,6 +391,7 @@ export class PlatformCluster extends Construct {
     }
 
     this.node.addValidation({ validate: () => this.validateCompute() });
+    refuseUnderAutoMode(this, this.compute); // auto-mode
   }
 
   /** True when there are Fargate profiles and no node group: CoreDNS then runs on Fargate. */
@@ -578,6 +603,9 @@ export class PlatformCluster extends Construct {
 
   /** Runs at synth, after node groups and profiles added late: a cluster CoreDNS cannot run on fails. */
   private validateCompute(): string[] {
+    if (this.compute.isAutoMode) {
+      return []; // auto-mode: EKS provisions nodes on demand; refuseUnderAutoMode checks the rest
+    }
     if (this.fargateOnly && !fargateSelects(this, 'kube-system', COREDNS_POD_LABELS)) {
       return ['fargateProfiles: on a Fargate-only cluster CoreDNS runs on Fargate, got no profile selecting namespace kube-system (with no labels, or k8s-app=kube-dns); add a profile with selectors [{ namespace: \'kube-system\', labels: { \'k8s-app\': \'kube-dns\' } }]'];
     }
