@@ -4,6 +4,7 @@ import { EcsEc2BinpackStack } from './ecs-ec2-binpack';
 import { EcsFargateWebStack } from './ecs-fargate-web';
 import { EcsSharedAlbStack } from './ecs-shared-alb';
 import { exampleAppProps } from './example-teardown';
+import { EksAutoModeStack } from './eks-auto-mode-stack';
 import { EksClusterStack } from './eks-cluster-stack';
 import { EksFargateOnlyStack } from './eks-fargate-only-stack';
 import { EksFullPlatformStack } from './eks-full-platform-stack';
@@ -28,4 +29,5 @@ export const EXAMPLES: Example[] = [
   { id: 'EksCluster', create: (s, id) => new EksClusterStack(s, id) },
   { id: 'EksFargateOnly', create: (s, id) => new EksFargateOnlyStack(s, id) },
   { id: 'EksFullPlatform', create: (s, id) => new EksFullPlatformStack(s, id) },
+  { id: 'EksAutoMode', create: (s, id) => new EksAutoModeStack(s, id) },
 ];
