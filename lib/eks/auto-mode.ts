@@ -80,7 +80,7 @@ function createAutoModeNodeRole(scope: Construct): iam.Role {
     ],
   });
   Compliance.acknowledgeAll(role, [
-    { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy]', reason: 'The EKS User Guide names AmazonEKSWorkerNodeMinimalPolicy (or equal permissions) for EKS Auto Mode node roles, and AWS keeps it current as Auto Mode nodes change; it is the minimal node policy (no EC2 describe calls). Pass nodeRole in ClusterCompute.autoMode() to use your own' },
+    { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy]', reason: 'The EKS User Guide names AmazonEKSWorkerNodeMinimalPolicy (or equal permissions) for EKS Auto Mode node roles, and AWS keeps it current as Auto Mode nodes change; it allows only eks-auth:AssumeRoleForPodIdentity, the call that serves pods their Pod Identity credentials. Pass nodeRole in ClusterCompute.autoMode() to use your own' },
     { ruleId: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]', reason: 'AmazonEC2ContainerRegistryPullOnly is the narrowest AWS managed policy for image pulls, which come from repositories unknown at synth (and ecr:GetAuthorizationToken has no resource scope). Pass nodeRole in ClusterCompute.autoMode() to use your own' },
   ]);
   return role;
