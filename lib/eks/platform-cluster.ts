@@ -306,7 +306,7 @@ export class PlatformCluster extends Construct {
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
-    const computeSettings = clusterComputeSettings(this, this.compute, props.coreAddons); // auto-mode
+    const computeSettings = clusterComputeSettings(this, this.compute, props.coreAddons, this.version); // auto-mode
     this.autoModeNodeRole = computeSettings.nodeRole; // auto-mode
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName,
