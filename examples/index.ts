@@ -5,6 +5,7 @@ import { EcsFargateWebStack } from './ecs-fargate-web';
 import { EcsSharedAlbStack } from './ecs-shared-alb';
 import { EksAutoscalingStack } from './eks-autoscaling-stack';
 import { exampleAppProps } from './example-teardown';
+import { EksAutoModeStack } from './eks-auto-mode-stack';
 import { EksClusterStack } from './eks-cluster-stack';
 import { EksFargateOnlyStack } from './eks-fargate-only-stack';
 import { EksFullPlatformStack } from './eks-full-platform-stack';
@@ -30,4 +31,5 @@ export const EXAMPLES: Example[] = [
   { id: 'EksFargateOnly', create: (s, id) => new EksFargateOnlyStack(s, id) },
   { id: 'EksFullPlatform', create: (s, id) => new EksFullPlatformStack(s, id) },
   { id: 'EksAutoscaling', create: (s, id) => new EksAutoscalingStack(s, id) },
+  { id: 'EksAutoMode', create: (s, id) => new EksAutoModeStack(s, id) },
 ];

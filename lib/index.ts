@@ -18,6 +18,7 @@ export * from './ecs/load-balanced-service-props';
 export * from './ecs/load-balanced-service';
 // eks
 export * from './eks/platform-cluster';
+export * from './eks/cluster-compute';
 export * from './eks/nodegroup-options';
 export * from './eks/fargate-profile-options';
 export * from './eks/cluster-access';

@@ -12,7 +12,9 @@ import { CoreDnsAddon } from './addons/coredns';
 import { KubeProxyAddon } from './addons/kube-proxy';
 import { PodIdentityAgentAddon } from './addons/pod-identity-agent';
 import { VpcCniAddon } from './addons/vpc-cni';
+import { acknowledgeAutoModeClusterRole, clusterComputeSettings, refuseUnderAutoMode } from './auto-mode'; // auto-mode
 import { NamespaceAccess, NamespaceAccessLevel } from './cluster-access';
+import { ClusterCompute } from './cluster-compute'; // auto-mode
 import { acknowledgeClusterRole, acknowledgeKubectlHandler } from './cluster-compliance';
 import { validateClusterProps, validateEndpointAccess, validateFargateProfile, validateNodegroupSubnets, validateUniqueChildId } from './cluster-validation';
 import { KubectlHandlerRole, secureKubectlProvider } from './kubectl-handler';
@@ -165,6 +167,16 @@ export interface PlatformClusterProps {
    */
   readonly kubectlLayer?: lambda.ILayerVersion;
 
+  // auto-mode: begin
+  /**
+   * Where pods run: managed node groups and Fargate profiles, or EKS Auto Mode (`ClusterCompute.autoMode()`),
+   * which runs the core add-ons, EBS block storage, load balancing and node autoscaling itself, and so
+   * refuses `coreAddons`, node groups, Fargate profiles and the add-ons that would duplicate them.
+   * @default ClusterCompute.managed()
+   */
+  readonly compute?: ClusterCompute;
+  // auto-mode: end
+
   /**
    * Managed node groups, created in order.
    * @default - none (add them with addNodegroup, or run on Fargate only)
@@ -224,16 +236,20 @@ export class PlatformCluster extends Construct {
    * no ECR access: grant the repositories of Helm charts pulled over OCI (`repository.grantPull(kubectlRole)`).
    */
   public readonly kubectlRole?: iam.Role;
-  /** The eks-pod-identity-agent add-on; every node group waits for it (aws-node gets its credentials through it). */
-  public readonly podIdentityAgent: eks.Addon;
-  /** The vpc-cni add-on. */
-  public readonly vpcCni: eks.Addon;
-  /** The role the VPC CNI uses through Pod Identity. */
-  public readonly vpcCniRole: iam.IRole;
-  /** The kube-proxy add-on. */
-  public readonly kubeProxy: eks.Addon;
-  /** The coredns add-on. */
-  public readonly coreDns: eks.Addon;
+  /** The eks-pod-identity-agent add-on; every node group waits for it (aws-node gets its credentials through it). Undefined under EKS Auto Mode, which runs the agent itself. */
+  public readonly podIdentityAgent?: eks.Addon;
+  /** The vpc-cni add-on. Undefined under EKS Auto Mode. */
+  public readonly vpcCni?: eks.Addon;
+  /** The role the VPC CNI uses through Pod Identity. Undefined under EKS Auto Mode. */
+  public readonly vpcCniRole?: iam.IRole;
+  /** The kube-proxy add-on. Undefined under EKS Auto Mode. */
+  public readonly kubeProxy?: eks.Addon;
+  /** The coredns add-on. Undefined under EKS Auto Mode. */
+  public readonly coreDns?: eks.Addon;
+  /** The compute choice: managed node groups and Fargate profiles, or EKS Auto Mode. */
+  public readonly compute: ClusterCompute; // auto-mode
+  /** The role of the Auto Mode built-in node pools' nodes, when it was created here. */
+  public readonly autoModeNodeRole?: iam.Role; // auto-mode
   /** Installed add-ons, in order (the four core add-ons first). */
   public readonly addons: IClusterAddon[] = [];
 
@@ -251,6 +267,7 @@ export class PlatformCluster extends Construct {
     this.version = props.version ?? DEFAULT_VERSION;
     checkKubernetesSupport(this, this.version, props.supportType ?? ClusterSupportType.STANDARD);
     this.kubectlEnabled = props.kubectl ?? true;
+    this.compute = props.compute ?? ClusterCompute.managed(); // auto-mode
     const kubectlLayer = this.resolveKubectlLayer(props);
 
     if (props.vpc === undefined) {
@@ -291,6 +308,8 @@ export class PlatformCluster extends Construct {
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
+    const computeSettings = clusterComputeSettings(this, this.compute, props.coreAddons, this.version); // auto-mode
+    this.autoModeNodeRole = computeSettings.nodeRole; // auto-mode
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName,
       version: this.version,
@@ -302,9 +321,10 @@ export class PlatformCluster extends Construct {
       endpointAccess,
       secretsEncryptionKey: this.secretsKey,
       clusterLogging: ALL_LOG_TYPES,
-      // NODEGROUP with no default capacity turns EKS Auto Mode off: compute is the node groups and profiles below.
-      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
-      defaultCapacity: 0,
+      // auto-mode: NODEGROUP with no default capacity (Auto Mode off), or AUTOMODE with its node pools and role.
+      defaultCapacityType: computeSettings.defaultCapacityType,
+      defaultCapacity: computeSettings.defaultCapacity,
+      compute: computeSettings.compute,
       // vpc-cni, coredns and kube-proxy come as managed add-ons below, not as self-managed copies to take over.
       bootstrapSelfManagedAddons: false,
       bootstrapClusterCreatorAdminPermissions: props.clusterCreatorAdmin ?? false,
@@ -323,6 +343,7 @@ export class PlatformCluster extends Construct {
       'aws-eks-v2 renders EncryptionConfig Resources: [secrets], the one value EKS documents for envelope encryption; the schema marks the property deprecated, not unsupported');
     this.grantSecretsKeyToControlPlane(cfnCluster);
     acknowledgeClusterRole(this.cluster);
+    acknowledgeAutoModeClusterRole(this.cluster, this.compute); // auto-mode
     if (kubectlRole) {
       secureKubectlProvider(this.cluster, kubectlRole, { key: props.logKey ?? this.logKey!, retention: props.logRetention ?? DEFAULT_LOG_RETENTION });
       acknowledgeKubectlHandler(this.cluster);
@@ -335,6 +356,8 @@ export class PlatformCluster extends Construct {
         'admins: no IAM role can use the Kubernetes API, got no admins, no namespaceAccess and kubectl: false; name admin roles or add them later with addClusterAdmin');
     }
 
+    // auto-mode: Auto Mode runs the four core add-ons' work on its nodes itself (see auto-mode.ts).
+    if (!this.compute.isAutoMode) {
     const core = props.coreAddons ?? {};
     const podIdentityAgent = core.podIdentityAgent ?? new PodIdentityAgentAddon();
     this.addAddon(podIdentityAgent);
@@ -355,6 +378,7 @@ export class PlatformCluster extends Construct {
     const coreDns = core.coreDns ?? new CoreDnsAddon();
     this.addAddon(coreDns);
     this.coreDns = coreDns.addon;
+    } // auto-mode
 
     for (const spec of props.nodegroups ?? []) {
       const { id: nodegroupId, ...options } = spec;
@@ -370,6 +394,7 @@ export class PlatformCluster extends Construct {
 
     this.node.addValidation({ validate: () => this.validateCompute() });
     this.node.addValidation({ validate: () => (warnOnUnscaledNodegroups(this), []) });
+    refuseUnderAutoMode(this, this.compute); // auto-mode
   }
 
   /** True when there are Fargate profiles and no node group: CoreDNS then runs on Fargate. */
@@ -573,6 +598,9 @@ export class PlatformCluster extends Construct {
 
   /** Runs at synth, after node groups and profiles added late: a cluster CoreDNS cannot run on fails. */
   private validateCompute(): string[] {
+    if (this.compute.isAutoMode) {
+      return []; // auto-mode: EKS provisions nodes on demand; refuseUnderAutoMode checks the rest
+    }
     if (this.fargateOnly && !fargateSelects(this, 'kube-system', COREDNS_POD_LABELS)) {
       return ['fargateProfiles: on a Fargate-only cluster CoreDNS runs on Fargate, got no profile selecting namespace kube-system (with no labels, or k8s-app=kube-dns); add a profile with selectors [{ namespace: \'kube-system\', labels: { \'k8s-app\': \'kube-dns\' } }]'];
     }

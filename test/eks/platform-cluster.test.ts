@@ -221,7 +221,7 @@ describe('PlatformCluster, choices', () => {
     const platform = new PlatformCluster(stack, 'Platform');
     const late = platform.addNodegroup('Late', {});
     const template = Template.fromStack(stack);
-    expect(template.toJSON().Resources[stack.getLogicalId(platform.coreDns.node.defaultChild as any)].DependsOn).toContain(stack.getLogicalId(late.node.defaultChild as any));
+    expect(template.toJSON().Resources[stack.getLogicalId(platform.coreDns!.node.defaultChild as any)].DependsOn).toContain(stack.getLogicalId(late.node.defaultChild as any));
   });
 
   test('restricts a public endpoint to the given CIDRs', () => {

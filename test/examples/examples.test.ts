@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { EXAMPLES } from '../../examples';
 import { EksFullPlatformStack } from '../../examples/eks-full-platform-stack';
 import { expectNoComplianceFindings } from '../helpers';
@@ -53,6 +54,16 @@ describe('example EksCluster', () => {
     template.hasResourceProperties('AWS::EKS::Nodegroup', { CapacityType: 'ON_DEMAND', AmiType: 'AL2023_x86_64_STANDARD' });
     template.hasResourceProperties('AWS::EKS::Nodegroup', { CapacityType: 'SPOT', AmiType: 'AL2023_ARM_64_STANDARD' });
     template.resourceCountIs('AWS::EKS::FargateProfile', 1);
+  });
+});
+
+describe('example EksAutoMode', () => {
+  test('runs on Auto Mode with both built-in node pools, no core add-on, node group or Fargate profile', () => {
+    const { template } = example('EksAutoMode');
+    template.hasResourceProperties('AWS::EKS::Cluster', { ComputeConfig: Match.objectLike({ Enabled: true, NodePools: ['system', 'general-purpose'] }) });
+    template.resourceCountIs('AWS::EKS::Nodegroup', 0);
+    template.resourceCountIs('AWS::EKS::FargateProfile', 0);
+    expect(Object.values<any>(template.findResources('AWS::EKS::Addon')).map((a) => a.Properties.AddonName)).toEqual(['metrics-server']);
   });
 });
 

@@ -94,7 +94,7 @@ describe('AddonVersion', () => {
     expect(rendered['vpc-cni']).toBe('v1.22.3-eksbuild.1');
     expect(rendered['eks-pod-identity-agent']).toBeUndefined();
     expect(rendered['metrics-server']).toBeUndefined();
-    Annotations.fromStack(stack).hasWarning(`/${cluster.podIdentityAgent.node.path}`, Match.stringLikeRegexp(
+    Annotations.fromStack(stack).hasWarning(`/${cluster.podIdentityAgent!.node.path}`, Match.stringLikeRegexp(
       "^version: this library's version table has no eks-pod-identity-agent build seen for Kubernetes 1.33 \\(it has: 1.34, 1.36\\), so no version is rendered and EKS installs its default build for the cluster's version. To pin one, list the builds with 'aws eks describe-addon-versions --addon-name eks-pod-identity-agent --kubernetes-version 1.33'"));
     Annotations.fromStack(stack).hasNoWarning(`/${cluster.node.path}/VpcCniAddon`, Match.anyValue());
   });

@@ -91,12 +91,12 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
 
   test('creates the Pod Identity association without waiting for the agent (an API object; nodes wait for the agent)', () => {
     const association = stack.getLogicalId(cluster.node.findChild('AwsLoadBalancerController').node.findChild('PodIdentityAssociation') as any);
-    expect(dependsOn(template, association)).not.toContain(logicalId(cluster.podIdentityAgent));
+    expect(dependsOn(template, association)).not.toContain(logicalId(cluster.podIdentityAgent!));
   });
 
   test('registers its webhooks only after every managed add-on of the cluster has created its Services', () => {
     expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining(
-      [cluster.podIdentityAgent, cluster.vpcCni, cluster.kubeProxy, cluster.coreDns].map(logicalId),
+      [cluster.podIdentityAgent!, cluster.vpcCni!, cluster.kubeProxy!, cluster.coreDns!].map(logicalId),
     ));
   });
 
@@ -138,7 +138,7 @@ describe('AwsLoadBalancerController and managed add-ons installed after it', () 
   const chartId = customResourceId(lbc.chart!);
 
   test('makes the Helm release wait for add-ons installed after it, through props and addAddon', () => {
-    expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining([logicalId(insights.addon!), logicalId(metrics.addon!), logicalId(cluster.coreDns)]));
+    expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining([logicalId(insights.addon!), logicalId(metrics.addon!), logicalId(cluster.coreDns!)]));
   });
 
   test('leaves those add-ons waiting for compute only, not for the release', () => {

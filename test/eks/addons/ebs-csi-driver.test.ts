@@ -29,7 +29,7 @@ describe('EbsCsiDriver with defaults', () => {
 
   test('waits for the cluster\'s compute, whose nodes wait for the Pod Identity agent', () => {
     expect(dependsOn(template, logicalId(ebs.addon!))).toEqual(expect.arrayContaining([logicalId(cluster.nodegroups[0]), logicalId(cluster.fargateProfiles[0])]));
-    expect(dependsOn(template, logicalId(cluster.nodegroups[0]))).toContain(logicalId(cluster.podIdentityAgent));
+    expect(dependsOn(template, logicalId(cluster.nodegroups[0]))).toContain(logicalId(cluster.podIdentityAgent!));
   });
 
   test('gives the controller the region and the node pods their metadata from the Kubernetes API, as nodes default to IMDS hop limit 1', () => {

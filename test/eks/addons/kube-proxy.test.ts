@@ -9,7 +9,7 @@ describe('KubeProxyAddon', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.36.0-eksbuild.25' });
     const nodegroupId = stack.getLogicalId(platform.nodegroups[0].node.defaultChild as any);
-    expect(template.toJSON().Resources[nodegroupId].DependsOn).toContain(stack.getLogicalId(platform.kubeProxy.node.defaultChild as any));
+    expect(template.toJSON().Resources[nodegroupId].DependsOn).toContain(stack.getLogicalId(platform.kubeProxy!.node.defaultChild as any));
   });
 
   test('installs a given version', () => {

@@ -35,7 +35,7 @@ describe('VerticalPodAutoscaler by default', () => {
   });
 
   test('does not wait for the managed add-ons: it registers no webhook', () => {
-    expect(dependsOn(template, chartId)).not.toContain(logicalId(cluster.coreDns));
+    expect(dependsOn(template, chartId)).not.toContain(logicalId(cluster.coreDns!));
   });
 
   test('has no unacknowledged finding in the five packs', () => {
@@ -53,7 +53,7 @@ describe('VerticalPodAutoscaler with the updater and the admission controller', 
   const { cluster, template } = synthWith({ addons: [metricsServer, vpa] });
 
   test('does not wait for the managed add-ons: the webhook fails open (failurePolicy Ignore), so it refuses none of their pods', () => {
-    expect(dependsOn(template, customResourceId(vpa.chart!))).not.toContain(logicalId(cluster.coreDns));
+    expect(dependsOn(template, customResourceId(vpa.chart!))).not.toContain(logicalId(cluster.coreDns!));
   });
 
   test('enables both, with the chart generating the webhook\'s certificate', () => {
