@@ -35,3 +35,7 @@ export * from './eks/addons/ebs-csi-driver';
 export * from './eks/addons/efs-csi-driver';
 export * from './eks/addons/container-insights';
 export * from './eks/addons/metrics-server';
+export * from './eks/addons/karpenter';
+export * from './eks/addons/karpenter-node-pool';
+export * from './eks/addons/karpenter-resources';
+export * from './eks/addons/karpenter-interruption-queue';
