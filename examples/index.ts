@@ -7,6 +7,7 @@ import { exampleAppProps } from './example-teardown';
 import { EksClusterStack } from './eks-cluster-stack';
 import { EksFargateOnlyStack } from './eks-fargate-only-stack';
 import { EksFullPlatformStack } from './eks-full-platform-stack';
+import { EksKarpenterFargateStack, EksKarpenterStack } from './eks-karpenter-stack';
 import { FoundationStack } from './foundation-stack';
 
 /** An example stack and the id bin/app.ts gives it. */
@@ -28,4 +29,6 @@ export const EXAMPLES: Example[] = [
   { id: 'EksCluster', create: (s, id) => new EksClusterStack(s, id) },
   { id: 'EksFargateOnly', create: (s, id) => new EksFargateOnlyStack(s, id) },
   { id: 'EksFullPlatform', create: (s, id) => new EksFullPlatformStack(s, id) },
+  { id: 'EksKarpenter', create: (s, id) => new EksKarpenterStack(s, id) },
+  { id: 'EksKarpenterFargate', create: (s, id) => new EksKarpenterFargateStack(s, id) },
 ];

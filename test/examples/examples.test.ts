@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { EXAMPLES } from '../../examples';
 import { EksFullPlatformStack } from '../../examples/eks-full-platform-stack';
 import { expectNoComplianceFindings } from '../helpers';
@@ -30,6 +31,7 @@ describe('Kubernetes manifests', () => {
   test('the examples apply every kind of object the EKS add-ons create', () => {
     const kinds = new Set(EXAMPLES.flatMap((e) => manifestsOf(example(e.id).template.toJSON()).map((o) => `${o.apiVersion}/${o.kind}`)));
     expect([...kinds].sort()).toEqual([
+      'karpenter.k8s.aws/v1/EC2NodeClass', 'karpenter.sh/v1/NodePool',
       'networking.k8s.io/v1/IngressClass', 'storage.k8s.io/v1/StorageClass',
       'v1/ConfigMap', 'v1/Namespace', 'v1/PersistentVolume', 'v1/PersistentVolumeClaim',
     ]);
@@ -80,5 +82,26 @@ describe('example EksFullPlatform', () => {
     const volumeId = stack.getLogicalId(stack.serverlessVolume.manifest.node.findChild('Resource').node.defaultChild as any);
     const namespaceId = stack.getLogicalId(stack.node.findChild('ServerlessNamespace').node.findChild('Resource').node.defaultChild as any);
     expect(template.toJSON().Resources[volumeId].DependsOn).toContain(namespaceId);
+  });
+});
+
+describe('example EksKarpenter', () => {
+  test('pins the Karpenter controller to the tainted system node group and adds an on-demand pool', () => {
+    const { template } = example('EksKarpenter');
+    template.resourceCountIs('AWS::EKS::Nodegroup', 1);
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { Taints: [{ Key: 'CriticalAddonsOnly', Value: 'true', Effect: 'NO_SCHEDULE' }] });
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'karpenter', Values: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
+    const pools = manifestsOf(template.toJSON()).filter((o) => o.kind === 'NodePool').map((o) => o.metadata?.name);
+    expect(pools.sort()).toEqual(['default', 'on-demand']);
+    template.resourcePropertiesCountIs('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'karpenter' }, 1);
+  });
+});
+
+describe('example EksKarpenterFargate', () => {
+  test('runs the Karpenter controller on Fargate with IRSA and no node group', () => {
+    const { template } = example('EksKarpenterFargate');
+    template.resourceCountIs('AWS::EKS::Nodegroup', 0);
+    template.resourcePropertiesCountIs('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'karpenter' }, 0);
+    expect(manifestsOf(template.toJSON()).find((o) => o.kind === 'EC2NodeClass')).toMatchObject({ spec: { amiSelectorTerms: [{ alias: 'bottlerocket@latest' }] } });
   });
 });
