@@ -16,7 +16,7 @@ const DEFAULT_EXPIRE_AFTER = Duration.days(30);
 const DEFAULT_CONSOLIDATE_AFTER = Duration.minutes(1);
 /** IMDSv2 with one hop keeps instance metadata, and the node role's credentials, away from pods (rule EKS4). */
 const METADATA_OPTIONS = { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' };
-/** An AMI release version as Karpenter aliases name them: `v20260903` for AL2023, `v1.49.0` for Bottlerocket. */
+/** An AMI release version as Karpenter aliases name them: `v20260903` for AL2023, `v1.65.0` for Bottlerocket. */
 const AMI_VERSION = /^(latest|v\d{8}|v\d+\.\d+\.\d+)$/;
 
 /**
@@ -36,7 +36,7 @@ export class KarpenterAmi {
   }
 
   /**
-   * Bottlerocket. Pin a release (`'v1.49.0'`, see the bottlerocket-os/bottlerocket releases).
+   * Bottlerocket. Pin a release (`'v1.65.0'`, see the bottlerocket-os/bottlerocket releases).
    * @param version the Bottlerocket release
    * @default 'latest' (not reproducible: every release drifts every node, and synth warns)
    */
@@ -53,7 +53,7 @@ export class KarpenterAmi {
 
   private constructor(family: string, prefix: string, version: string) {
     if (!Token.isUnresolved(version) && !AMI_VERSION.test(version)) {
-      throw new Error(`version: not a ${family} release for a Karpenter alias, got '${version}'; pass a release such as '${prefix === 'al2023' ? 'v20260903' : 'v1.49.0'}', or no version for 'latest'`);
+      throw new Error(`version: not a ${family} release for a Karpenter alias, got '${version}'; pass a release such as '${prefix === 'al2023' ? 'v20260903' : 'v1.65.0'}', or no version for 'latest'`);
     }
     this.alias = `${prefix}@${version}`;
     this.isLatest = version === 'latest';

@@ -184,7 +184,7 @@ export class KarpenterResources extends Construct {
     const ami = options.ami;
     if (ami === undefined || ami.isLatest) {
       Annotations.of(this).addWarningV2('cdk-container-platform:karpenter-ami-latest',
-        `ami: EC2NodeClass '${name}' uses ${ami?.alias ?? 'al2023@latest'}, so every AMI release drifts its nodes and a redeploy of the same code can run another AMI; pin a release, e.g. KarpenterAmi.al2023('v20260903')`);
+        `ami: EC2NodeClass '${name}' uses ${ami?.alias ?? 'al2023@latest'}, so every AMI release drifts its nodes and a redeploy of the same code can run another AMI; pin a release, e.g. ${ami?._bottlerocket ? 'KarpenterAmi.bottlerocket(\'v1.65.0\')' : 'KarpenterAmi.al2023(\'v20260903\')'}`);
     }
     const manifest = new eks.KubernetesManifest(this, `NodeClass-${name}`, {
       cluster: this.props.cluster,

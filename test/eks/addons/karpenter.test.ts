@@ -208,10 +208,10 @@ describe('Karpenter options', () => {
   });
 
   test('gives Bottlerocket nodes an OS volume and an encrypted data volume', () => {
-    const karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.bottlerocket('v1.49.0'), volumeSize: 80 } });
+    const karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.bottlerocket('v1.65.0'), volumeSize: 80 } });
     const { template } = synthWith({ addons: [karpenter] });
     const spec = manifestObjects(template, customResourceId(karpenter.resources!.nodeClasses.default))[0].spec;
-    expect(spec.amiSelectorTerms).toEqual([{ alias: 'bottlerocket@v1.49.0' }]);
+    expect(spec.amiSelectorTerms).toEqual([{ alias: 'bottlerocket@v1.65.0' }]);
     expect(spec.blockDeviceMappings.map((b: any) => [b.deviceName, b.ebs.volumeSize, b.ebs.encrypted])).toEqual([['/dev/xvda', '4Gi', true], ['/dev/xvdb', '80Gi', true]]);
   });
 
