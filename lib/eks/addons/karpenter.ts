@@ -40,7 +40,9 @@ export interface KarpenterProps {
   readonly identityType?: eks.IdentityType;
 
   /**
-   * Controller replicas (one leader, the others standing by).
+   * Controller replicas (one leader, the others standing by). The chart's anti-affinity puts each replica
+   * on a node of its own: the nodes that may run the controller must number at least this many, or the
+   * install waits until Helm's timeout.
    * @default 2
    */
   readonly replicas?: number;

@@ -181,6 +181,15 @@ describe('Karpenter on Fargate', () => {
     expect(dependsOn(template, customResourceId(karpenter.resources!.chart))).toContain(logicalId(karpenter.resources!.role));
   });
 
+  test('fails at synth on a Fargate-only cluster whose profiles do not select the controller', () => {
+    const stack = newStack();
+    new PlatformCluster(stack, 'Cluster', {
+      fargateProfiles: [{ id: 'Dns', selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }] }],
+      addons: [new Karpenter()],
+    });
+    expect(() => Template.fromStack(stack)).toThrow(/fargateProfiles: on a Fargate-only cluster the karpenter pods run on Fargate.*app.kubernetes.io\/name/);
+  });
+
   test('fails when Pod Identity is asked for a controller on Fargate', () => {
     expect(() => clusterWith({ addons: [new Karpenter({ identityType: eks.IdentityType.POD_IDENTITY })], compute: Compute.FARGATE_ONLY }))
       .toThrow(/identityType: EKS Pod Identity does not work for pods on Fargate/);
