@@ -9,6 +9,7 @@ import { EksAutoModeStack } from './eks-auto-mode-stack';
 import { EksClusterStack } from './eks-cluster-stack';
 import { EksFargateOnlyStack } from './eks-fargate-only-stack';
 import { EksFullPlatformStack } from './eks-full-platform-stack';
+import { EksKarpenterFargateStack, EksKarpenterStack } from './eks-karpenter-stack';
 import { FoundationStack } from './foundation-stack';
 
 /** An example stack and the id bin/app.ts gives it. */
@@ -32,4 +33,6 @@ export const EXAMPLES: Example[] = [
   { id: 'EksFullPlatform', create: (s, id) => new EksFullPlatformStack(s, id) },
   { id: 'EksAutoscaling', create: (s, id) => new EksAutoscalingStack(s, id) },
   { id: 'EksAutoMode', create: (s, id) => new EksAutoModeStack(s, id) },
+  { id: 'EksKarpenter', create: (s, id) => new EksKarpenterStack(s, id) },
+  { id: 'EksKarpenterFargate', create: (s, id) => new EksKarpenterFargateStack(s, id) },
 ];

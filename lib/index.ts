@@ -38,3 +38,7 @@ export * from './eks/addons/container-insights';
 export * from './eks/addons/metrics-server';
 export * from './eks/addons/cluster-autoscaler';
 export * from './eks/addons/vertical-pod-autoscaler';
+export * from './eks/addons/karpenter';
+export * from './eks/addons/karpenter-node-pool';
+export * from './eks/addons/karpenter-resources';
+export * from './eks/addons/karpenter-interruption-queue';

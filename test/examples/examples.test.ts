@@ -32,6 +32,7 @@ describe('Kubernetes manifests', () => {
     const kinds = new Set(EXAMPLES.flatMap((e) => manifestsOf(example(e.id).template.toJSON()).map((o) => `${o.apiVersion}/${o.kind}`)));
     expect([...kinds].sort()).toEqual([
       'apps/v1/Deployment', 'autoscaling/v2/HorizontalPodAutoscaler',
+      'karpenter.k8s.aws/v1/EC2NodeClass', 'karpenter.sh/v1/NodePool',
       'networking.k8s.io/v1/IngressClass', 'policy/v1/PodDisruptionBudget', 'storage.k8s.io/v1/StorageClass',
       'v1/ConfigMap', 'v1/Namespace', 'v1/PersistentVolume', 'v1/PersistentVolumeClaim', 'v1/Service',
     ]);
@@ -109,5 +110,26 @@ describe('example EksAutoscaling', () => {
     expect(deployment.spec.replicas).toBeUndefined();
     expect(deployment.spec.template.spec.containers[0].resources.requests.cpu).toBe('250m');
     expect(objects.some((o) => o.kind === 'PodDisruptionBudget')).toBe(true);
+  });
+});
+
+describe('example EksKarpenter', () => {
+  test('pins the Karpenter controller to the tainted system node group and adds an on-demand pool', () => {
+    const { template } = example('EksKarpenter');
+    template.resourceCountIs('AWS::EKS::Nodegroup', 1);
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { Taints: [{ Key: 'CriticalAddonsOnly', Value: 'true', Effect: 'NO_SCHEDULE' }] });
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'karpenter', Values: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
+    const pools = manifestsOf(template.toJSON()).filter((o) => o.kind === 'NodePool').map((o) => o.metadata?.name);
+    expect(pools.sort()).toEqual(['default', 'on-demand']);
+    template.resourcePropertiesCountIs('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'karpenter' }, 1);
+  });
+});
+
+describe('example EksKarpenterFargate', () => {
+  test('runs the Karpenter controller on Fargate with IRSA and no node group', () => {
+    const { template } = example('EksKarpenterFargate');
+    template.resourceCountIs('AWS::EKS::Nodegroup', 0);
+    template.resourcePropertiesCountIs('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'karpenter' }, 0);
+    expect(manifestsOf(template.toJSON()).find((o) => o.kind === 'EC2NodeClass')).toMatchObject({ spec: { amiSelectorTerms: [{ alias: 'bottlerocket@latest' }] } });
   });
 });

@@ -158,6 +158,14 @@ export const HELM_CHARTS: Readonly<Record<string, SeenBuild>> = {
     seen: 'newest vertical-pod-autoscaler chart (SIG Autoscaling\'s own, appVersion 1.7.1) in the repository index, created 2026-07-26',
     source: 'https://kubernetes.github.io/autoscaler/index.yaml (gh-pages of kubernetes/autoscaler, generated 2026-07-26; tag vertical-pod-autoscaler-chart-0.11.0)',
   },
+  // oci://public.ecr.aws/karpenter/karpenter. v1.15.0 was released on 2026-10-10 (karpenter.sh/v1.15 docs,
+  // "chore: Release v1.15.0 (#9719)") but its cloudformation.yaml (the controller's IAM) could not be read,
+  // so the default stays at the newest release whose IAM was checked statement for statement.
+  'karpenter': {
+    version: '1.14.1',
+    seen: 'tag v1.14.1 of aws/karpenter-provider-aws and its docs commit (charts/karpenter/Chart.yaml version 1.14.1), 2026-08-21; supports Kubernetes 1.26 to 1.36',
+    source: 'https://github.com/aws/karpenter-provider-aws/releases/tag/v1.14.1 (pinned by zalando-incubator/kubernetes-on-aws PR 12117, 2026-08-26)',
+  },
 };
 
 /**
