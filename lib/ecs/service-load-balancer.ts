@@ -11,7 +11,8 @@ import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
 import { parseIpv4Cidr } from '../network/ipv4-cidr';
 import { FirewallType, ServiceFirewall } from './service-firewall';
-import { validateLoadBalancerSubnets, validateRouteConditions } from './validate-service-props';
+import { addServiceRoute, checkRulePriority } from './service-route';
+import { validateLoadBalancerSubnets } from './validate-service-props';
 
 /** TLS 1.3 with TLS 1.2 fallback (the post-quantum variant under the project's feature flag). */
 const DEFAULT_SSL_POLICY = elbv2.SslPolicy.RECOMMENDED_TLS;
@@ -19,8 +20,6 @@ const DEFAULT_SSL_POLICY = elbv2.SslPolicy.RECOMMENDED_TLS;
 const DEFAULT_ACCESS_LOG_RETENTION = Duration.days(365);
 /** Superseded versions of log objects only exist after an overwrite; a month is enough to notice one. */
 const NONCURRENT_LOG_VERSION_EXPIRY = Duration.days(30);
-/** ALB listener rule priorities are 1 to 50,000 (Elastic Load Balancing quotas). */
-const MAX_RULE_PRIORITY = 50000;
 const HTTP_PORT = 80;
 const HTTPS_PORT = 443;
 
@@ -247,43 +246,15 @@ export class ServiceLoadBalancer extends Construct {
    */
   public addRoute(scope: Construct, id: string, options: ServiceRouteOptions): elbv2.ApplicationListenerRule {
     const priority = options.priority;
+    checkRulePriority(priority);
     if (!Token.isUnresolved(priority)) {
-      if (!Number.isInteger(priority) || priority < 1 || priority > MAX_RULE_PRIORITY) {
-        throw new Error(`priority: listener rule priorities are whole numbers from 1 to ${MAX_RULE_PRIORITY}, got ${priority}; e.g. 100`);
-      }
       const owner = this.routes.get(priority);
       if (owner !== undefined) {
         throw new Error(`priority: ${priority} is already used on ${this.node.path} by ${owner}, got it again for ${scope.node.path}; give each service on a shared load balancer its own priority`);
       }
       this.routes.set(priority, scope.node.path);
     }
-    for (const path of options.pathPatterns ?? []) {
-      // A request path always starts with '/', so a pattern that starts otherwise matches nothing unless it
-      // starts with a wildcard ('*.png' matches every PNG; CloudFormation ListenerRule PathPatternConfig).
-      if (!Token.isUnresolved(path) && (!/^[/*?]/.test(path) || path.length > 128)) {
-        throw new Error(`pathPatterns: ALB path patterns start with '/' (or a wildcard) and have at most 128 characters, got '${path}'; e.g. '/api/*'`);
-      }
-    }
-    for (const host of options.hostHeaders ?? []) {
-      if (!Token.isUnresolved(host) && !/^[A-Za-z0-9*?.-]{1,128}$/.test(host)) {
-        throw new Error(`hostHeaders: not a host name pattern, got '${host}'; e.g. 'api.example.com' or '*.example.com'`);
-      }
-    }
-    validateRouteConditions(options.pathPatterns, options.hostHeaders);
-    const conditions: elbv2.ListenerCondition[] = [];
-    if (options.hostHeaders && options.hostHeaders.length > 0) {
-      conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
-    }
-    if (options.pathPatterns && options.pathPatterns.length > 0) {
-      conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
-    } else if (conditions.length === 0) {
-      conditions.push(elbv2.ListenerCondition.pathPatterns(['/*']));
-    }
-    const action = options.alternateTargetGroup
-      // ECS shifts the weights between the two groups during blue/green, canary and linear deployments.
-      ? elbv2.ListenerAction.weightedForward([{ targetGroup: options.targetGroup, weight: 100 }, { targetGroup: options.alternateTargetGroup, weight: 0 }])
-      : elbv2.ListenerAction.forward([options.targetGroup]);
-    return new elbv2.ApplicationListenerRule(scope, id, { listener: this.listener, priority, conditions, action });
+    return addServiceRoute(scope, id, this.listener, options);
   }
 
   /**
