@@ -84,7 +84,7 @@ export class ClusterEc2Capacity extends Construct implements IClusterCapacity {
   /** Whether the group runs Spot instances. */
   public readonly spot: boolean;
   /** The cluster. */
-  public readonly cluster: ecs.ICluster;
+  public readonly cluster?: ecs.ICluster;
   /** The Auto Scaling group. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The capacity provider. */

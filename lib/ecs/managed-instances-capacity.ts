@@ -76,7 +76,7 @@ export class ManagedInstancesClusterCapacity extends Construct implements IClust
   /** Whether the provider launches Spot instances. */
   public readonly spot: boolean;
   /** The cluster. */
-  public readonly cluster: ecs.ICluster;
+  public readonly cluster?: ecs.ICluster;
   /** The capacity provider. */
   public readonly capacityProvider: ecs.ManagedInstancesCapacityProvider;
   /** The instances' role (through `instanceProfile`). */

@@ -108,7 +108,7 @@ export class ServiceCompute {
     if (kind !== CapacityKind.FARGATE) {
       for (const [name, value] of Object.entries({ cpuArchitecture: options.cpuArchitecture, platformVersion: options.platformVersion })) {
         if (value !== undefined) {
-          throw new Error(`${name}: applies to Fargate tasks only, got ${name} ${value} for ${kind} capacity; the instances decide it, so drop ${name}`);
+          throw new Error(`${name}: applies to Fargate tasks only, got ${name} ${typeof value === 'string' ? value : 'set'} for ${kind} capacity; the instances decide it, so drop ${name}`);
         }
       }
     }
