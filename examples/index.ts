@@ -2,7 +2,10 @@ import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EcsEc2BinpackStack } from './ecs-ec2-binpack';
 import { EcsFargateWebStack } from './ecs-fargate-web';
+import { ecsPlatformOf } from './ecs-platform-stack';
 import { EcsSharedAlbStack } from './ecs-shared-alb';
+import { EcsWebAppsStack } from './ecs-web-apps-stack';
+import { EcsWorkerAppsStack } from './ecs-worker-apps-stack';
 import { exampleAppProps } from './example-teardown';
 import { EksClusterStack } from './eks-cluster-stack';
 import { EksFargateOnlyStack } from './eks-fargate-only-stack';
@@ -25,6 +28,10 @@ export const EXAMPLES: Example[] = [
   { id: 'EcsFargateWeb', create: (s, id) => new EcsFargateWebStack(s, id, exampleAppProps(s)) },
   { id: 'EcsEc2Binpack', create: (s, id) => new EcsEc2BinpackStack(s, id, exampleAppProps(s)) },
   { id: 'EcsSharedAlb', create: (s, id) => new EcsSharedAlbStack(s, id, exampleAppProps(s)) },
+  // A platform stack and two application stacks on it; each application example finds (or creates) the platform stack.
+  { id: 'EcsPlatform', create: (s, id) => ecsPlatformOf(s, exampleAppProps(s), id) },
+  { id: 'EcsWebApps', create: (s, id) => new EcsWebAppsStack(s, id, { ...exampleAppProps(s), platform: ecsPlatformOf(s, exampleAppProps(s)) }) },
+  { id: 'EcsWorkerApps', create: (s, id) => new EcsWorkerAppsStack(s, id, { ...exampleAppProps(s), platform: ecsPlatformOf(s, exampleAppProps(s)) }) },
   { id: 'EksCluster', create: (s, id) => new EksClusterStack(s, id) },
   { id: 'EksFargateOnly', create: (s, id) => new EksFargateOnlyStack(s, id) },
   { id: 'EksFullPlatform', create: (s, id) => new EksFullPlatformStack(s, id) },
