@@ -1,7 +1,9 @@
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { dependOnCapacityProviderAssociation } from './capacity-ordering';
 import { CapacityKind, CapacityStrategyEntry } from './cluster-capacity';
@@ -213,4 +215,21 @@ function ec2TaskDefinition(scope: Construct, ctx: ComputeBindContext): ecs.Ec2Ta
     executionRole: ctx.executionRole,
     taskRole: ctx.taskRole,
   });
+}
+
+/** The cluster of a service given none: Container Insights, and ECS Exec encrypted and logged when asked for. */
+export function createServiceCluster(scope: Construct, vpc: ec2.IVpc, logKey: kms.IKey, logRetention: logs.RetentionDays, exec: boolean): { cluster: ecs.Cluster; execLogGroup?: logs.LogGroup } {
+  const execLogGroup = exec
+    ? new logs.LogGroup(scope, 'ExecLogGroup', { retention: logRetention, encryptionKey: logKey, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE })
+    : undefined;
+  const cluster = new ecs.Cluster(scope, 'Cluster', {
+    vpc,
+    containerInsightsV2: ecs.ContainerInsights.ENHANCED,
+    executeCommandConfiguration: execLogGroup ? {
+      kmsKey: logKey,
+      logging: ecs.ExecuteCommandLogging.OVERRIDE,
+      logConfiguration: { cloudWatchLogGroup: execLogGroup, cloudWatchEncryptionEnabled: true },
+    } : undefined,
+  });
+  return { cluster, execLogGroup };
 }

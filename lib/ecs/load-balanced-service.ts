@@ -13,13 +13,13 @@ import { Construct } from 'constructs';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
 import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 import { PlatformVpc } from '../network/platform-vpc';
-import { CommonServiceProps } from './compute-binding';
+import { CommonServiceProps, createServiceCluster } from './compute-binding';
 import { LoadBalancedServiceProps } from './load-balanced-service-props';
 import { acknowledgeEnvironment, acknowledgeWildcardGrants, createDefaultAlarms, createLoadBalancerRole } from './service-compliance';
 import { ServiceCompute } from './service-compute';
 import { ServiceDeployment } from './service-deployment';
 import { ServiceLoadBalancer } from './service-load-balancer';
-import { addServiceRoute } from './service-route';
+import { addServiceRoute, serviceTargetGroupProps } from './service-route';
 import { validateServicePlacement, validateServiceProps } from './validate-service-props';
 
 /** 8080: a non-root user cannot bind ports below 1024. */
@@ -35,16 +35,7 @@ const DEFAULT_MAX_TASKS = 10;
 const DEFAULT_CPU_TARGET_PERCENT = 70;
 const DEFAULT_MEMORY_TARGET_PERCENT = 80;
 const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
-const DEFAULT_HEALTH_CHECK_PATH = '/';
-/** 2xx and 3xx: a redirect to a login page is a live application. */
-const DEFAULT_HEALTH_CHECK_CODES = '200-399';
-const DEFAULT_HEALTH_CHECK_INTERVAL = Duration.seconds(30);
-/** Two passes make a target healthy: deployments move on within a minute. */
-const DEFAULT_HEALTHY_THRESHOLD = 2;
-const DEFAULT_UNHEALTHY_THRESHOLD = 3;
 const DEFAULT_GRACE_PERIOD = Duration.seconds(60);
-/** ALB's default of 300 s makes every deployment wait five minutes; web requests finish well within 30 s. */
-const DEFAULT_DEREGISTRATION_DELAY = Duration.seconds(30);
 /** DAEMON deployments: ECS requires a maximum of 100%, and half the instances keep serving. */
 const DAEMON_MIN_HEALTHY_PERCENT = 50;
 const DAEMON_MAX_HEALTHY_PERCENT = 100;
@@ -156,7 +147,7 @@ export class LoadBalancedService extends Construct implements ec2.IConnectable, 
     if (givenCluster) {
       this.cluster = givenCluster;
     } else {
-      const created = this.createCluster(logKey, logRetention, props.enableExecuteCommand ?? false);
+      const created = createServiceCluster(this, this.vpc, logKey, logRetention, props.enableExecuteCommand ?? false);
       this.cluster = created.cluster;
       this.execLogGroup = created.execLogGroup;
     }
@@ -205,20 +196,7 @@ export class LoadBalancedService extends Construct implements ec2.IConnectable, 
     acknowledgeEnvironment(this.taskDefinition, Object.keys(props.environment ?? {}).length > 0, binding.addsRegionVariable);
 
     // Target groups, listener and route, all in this construct's stack.
-    const targetGroupProps: elbv2.ApplicationTargetGroupProps = {
-      vpc: this.vpc,
-      port: containerPort,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-      healthCheck: {
-        path: props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
-        healthyHttpCodes: props.healthCheckCodes ?? DEFAULT_HEALTH_CHECK_CODES,
-        interval: props.healthCheckInterval ?? DEFAULT_HEALTH_CHECK_INTERVAL,
-        healthyThresholdCount: props.healthyThresholdCount ?? DEFAULT_HEALTHY_THRESHOLD,
-        unhealthyThresholdCount: props.unhealthyThresholdCount ?? DEFAULT_UNHEALTHY_THRESHOLD,
-      },
-      deregistrationDelay: props.deregistrationDelay ?? DEFAULT_DEREGISTRATION_DELAY,
-    };
+    const targetGroupProps = serviceTargetGroupProps(this.vpc, containerPort, props);
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', targetGroupProps);
     if (deployment.shiftsTraffic) {
       this.alternateTargetGroup = new elbv2.ApplicationTargetGroup(this, 'AlternateTargetGroup', targetGroupProps);
@@ -364,22 +342,5 @@ export class LoadBalancedService extends Construct implements ec2.IConnectable, 
       statistic: cloudwatch.Stats.AVERAGE,
       ...props,
     }).attachTo(this.service);
-  }
-
-  /** The cluster of a service given none: Container Insights, and ECS Exec encrypted and logged when asked for. */
-  private createCluster(logKey: kms.IKey, logRetention: logs.RetentionDays, exec: boolean): { cluster: ecs.Cluster; execLogGroup?: logs.LogGroup } {
-    const execLogGroup = exec
-      ? new logs.LogGroup(this, 'ExecLogGroup', { retention: logRetention, encryptionKey: logKey, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE })
-      : undefined;
-    const cluster = new ecs.Cluster(this, 'Cluster', {
-      vpc: this.vpc,
-      containerInsightsV2: ecs.ContainerInsights.ENHANCED,
-      executeCommandConfiguration: execLogGroup ? {
-        kmsKey: logKey,
-        logging: ecs.ExecuteCommandLogging.OVERRIDE,
-        logConfiguration: { cloudWatchLogGroup: execLogGroup, cloudWatchEncryptionEnabled: true },
-      } : undefined,
-    });
-    return { cluster, execLogGroup };
   }
 }

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -11,6 +11,7 @@ import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
 import { parseIpv4Cidr } from '../network/ipv4-cidr';
 import { FirewallType, ServiceFirewall } from './service-firewall';
+import { createWebAcl } from './web-acl';
 import { addServiceRoute, checkRulePriority } from './service-route';
 import { validateLoadBalancerSubnets } from './validate-service-props';
 
@@ -233,7 +234,7 @@ export class ServiceLoadBalancer extends Construct {
     if (firewall.type === FirewallType.EXISTING) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: firewall.webAclArn! });
     } else if (firewall.type === FirewallType.MANAGED_RULES) {
-      const created = this.createWebAcl(firewall);
+      const created = createWebAcl(this, this.loadBalancer, firewall);
       this.webAcl = created.webAcl;
       this.webAclLogGroup = created.logGroup;
       this.webAclLogKey = created.key;
@@ -319,50 +320,6 @@ export class ServiceLoadBalancer extends Construct {
       { ruleId: 'HIPAA.Security-S3BucketReplicationEnabled', reason: `${why}, which are kept for accessLogRetention and versioned; cross-region replication is an account-level logging decision: pass accessLogBucket to use a replicated central bucket` },
     ]);
     return bucket;
-  }
-
-  private createWebAcl(firewall: ServiceFirewall): { webAcl: wafv2.CfnWebACL; logGroup: logs.LogGroup; key: LogEncryptionKey } {
-    const options = firewall.managedRulesOptions!;
-    const metricPrefix = Names.uniqueId(this).slice(-100);
-    const rules: wafv2.CfnWebACL.RuleProperty[] = (options.managedRuleGroups ?? []).map((name, i) => ({
-      name,
-      priority: i,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `${metricPrefix}-${name}`.slice(-128), sampledRequestsEnabled: true },
-    }));
-    if (options.rateLimitPerFiveMinutes !== undefined) {
-      rules.push({
-        name: 'RateLimitPerClient',
-        priority: rules.length,
-        action: { block: {} },
-        statement: { rateBasedStatement: { limit: options.rateLimitPerFiveMinutes, aggregateKeyType: 'IP' } },
-        visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `${metricPrefix}-RateLimit`.slice(-128), sampledRequestsEnabled: true },
-      });
-    }
-    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
-      scope: 'REGIONAL',
-      defaultAction: { allow: {} },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: metricPrefix, sampledRequestsEnabled: true },
-      rules,
-    });
-    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: webAcl.attrArn });
-    const key = new LogEncryptionKey(this, 'WebAclLogKey', { description: `Encrypts the WAF logs of ${this.node.path}` });
-    const logGroup = new logs.LogGroup(this, 'WebAclLogGroup', {
-      // AWS WAF writes only to log groups whose name starts with 'aws-waf-logs-'.
-      logGroupName: `aws-waf-logs-${Names.uniqueResourceName(this, { maxLength: 400 })}`,
-      retention: options.logRetention,
-      encryptionKey: key,
-      // Kept when the stack is deleted, removed when its first create rolls back: the name is fixed, so a
-      // group left by a failed create would make the retry fail with 'already exists'.
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
-    new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
-      resourceArn: webAcl.attrArn,
-      // WAF takes the log group ARN without the ':*' suffix that CloudFormation's Arn attribute carries.
-      logDestinationConfigs: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-    });
-    return { webAcl, logGroup, key };
   }
 }
 

@@ -1,11 +1,41 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import type { LoadBalancedServiceProps } from './load-balanced-service-props';
 import type { ServiceRouteOptions } from './service-load-balancer';
 import { validateRouteConditions } from './validate-service-props';
 
 /** ALB listener rule priorities are 1 to 50,000 (Elastic Load Balancing quotas). */
 const MAX_RULE_PRIORITY = 50000;
+
+const DEFAULT_HEALTH_CHECK_PATH = '/';
+/** 2xx and 3xx: a redirect to a login page is a live application. */
+const DEFAULT_HEALTH_CHECK_CODES = '200-399';
+const DEFAULT_HEALTH_CHECK_INTERVAL = Duration.seconds(30);
+/** Two passes make a target healthy: deployments move on within a minute. */
+const DEFAULT_HEALTHY_THRESHOLD = 2;
+const DEFAULT_UNHEALTHY_THRESHOLD = 3;
+/** ALB's default of 300 s makes every deployment wait five minutes; web requests finish well within 30 s. */
+const DEFAULT_DEREGISTRATION_DELAY = Duration.seconds(30);
+
+/** The target group of a service's tasks (IP targets on the container port), with the health check defaults filled in. */
+export function serviceTargetGroupProps(vpc: ec2.IVpc, containerPort: number, props: LoadBalancedServiceProps): elbv2.ApplicationTargetGroupProps {
+  return {
+    vpc,
+    port: containerPort,
+    protocol: elbv2.ApplicationProtocol.HTTP,
+    targetType: elbv2.TargetType.IP,
+    healthCheck: {
+      path: props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
+      healthyHttpCodes: props.healthCheckCodes ?? DEFAULT_HEALTH_CHECK_CODES,
+      interval: props.healthCheckInterval ?? DEFAULT_HEALTH_CHECK_INTERVAL,
+      healthyThresholdCount: props.healthyThresholdCount ?? DEFAULT_HEALTHY_THRESHOLD,
+      unhealthyThresholdCount: props.unhealthyThresholdCount ?? DEFAULT_UNHEALTHY_THRESHOLD,
+    },
+    deregistrationDelay: props.deregistrationDelay ?? DEFAULT_DEREGISTRATION_DELAY,
+  };
+}
 
 /** Rejects a priority ALB would reject. */
 export function checkRulePriority(priority: number): void {
