@@ -2,7 +2,7 @@ import { Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ClusterEc2Capacity, ContainerCluster, ContainerInstanceImage, LogEncryptionKey, PlatformVpc } from '../../lib';
+import { ClusterEc2Capacity, ContainerCluster, ManagedInstancesClusterCapacity, ContainerInstanceImage, LogEncryptionKey, PlatformVpc } from '../../lib';
 import { expectNoComplianceFindings, newApp, newStack } from '../helpers';
 
 function platform(stack: Stack = newStack()): { stack: Stack; vpc: ec2.IVpc } {
@@ -109,6 +109,14 @@ describe('ContainerCluster settings', () => {
     const cluster = new ContainerCluster(Stack.of(vpc), 'Cluster', { vpc });
     expect(() => new ClusterEc2Capacity(new Stack(app, 'Other'), 'Ec2', { cluster: cluster.cluster, instanceType: new ec2.InstanceType('m7g.large') }))
       .toThrow(/cluster: a capacity provider joins the cluster's capacity-provider association.*got a cluster of stack Platform for capacity in stack Other/);
+  });
+
+  test('fails when Managed Instances capacity is created in another stack than its cluster', () => {
+    const app = newApp();
+    const { vpc } = platform(new Stack(app, 'Platform'));
+    const cluster = new ContainerCluster(Stack.of(vpc), 'Cluster', { vpc });
+    expect(() => new ManagedInstancesClusterCapacity(new Stack(app, 'Other'), 'Managed', { cluster: cluster.cluster }))
+      .toThrow(/cluster: a Managed Instances capacity provider is scoped to its cluster.*got a cluster of stack Platform for capacity in stack Other/);
   });
 
   test('fails when Managed Instances would run in public subnets only', () => {

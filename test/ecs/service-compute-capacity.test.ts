@@ -77,6 +77,16 @@ describe('ServiceCompute.capacity', () => {
     expect(() => ServiceCompute.capacity([{ capacity: FARGATE }], { cpu: 256, memoryLimitMiB: 4096 })).toThrow(/memoryLimitMiB: 4096 MiB is not a valid Fargate size with cpu 256/);
   });
 
+  test('fails when a daemon is given placement strategies', () => {
+    expect(() => ServiceCompute.capacity([{ capacity: EC2_A }], { daemon: true, placementStrategies: [ecs.PlacementStrategy.randomly()] }))
+      .toThrow(/placementStrategies: DAEMON scheduling puts one task on every instance/);
+  });
+
+  test('fails when ARM64 Fargate tasks are pinned to a platform version before 1.4.0', () => {
+    expect(() => ServiceCompute.capacity([{ capacity: FARGATE }], { platformVersion: ecs.FargatePlatformVersion.VERSION1_3 }))
+      .toThrow(/cpuArchitecture and platformVersion: Fargate runs ARM64 tasks from platform version 1.4.0, got ARM64 on 1.3.0/);
+  });
+
   test('fails when placement strategies are given for Managed Instances', () => {
     const managed = ClusterCapacity.fromCapacityProviderAttributes({ capacityProviderName: 'mi', kind: CapacityKind.MANAGED_INSTANCES });
     expect(() => ServiceCompute.capacity([{ capacity: managed }], { placementStrategies: [ecs.PlacementStrategy.randomly()] }))
@@ -102,6 +112,14 @@ describe('ServiceCompute.capacity', () => {
       const other = new ecs.Cluster(stack, 'Other', { vpc: cluster.vpc });
       expect(() => new LoadBalancedService(stack, 'Svc', { image: IMAGE, cluster: other, compute: ServiceCompute.capacity([{ capacity: cluster.fargate }]) }))
         .toThrow(/cluster and compute: the capacity providers belong to cluster Test\/Cluster\/Cluster, got cluster Test\/Other/);
+    });
+
+    test('fails when a listener is given with a shared load balancer', () => {
+      const { stack, cluster } = platform();
+      const shared = new LoadBalancedService(stack, 'First', { image: IMAGE, compute: ServiceCompute.capacity([{ capacity: cluster.fargate }]) });
+      expect(() => new LoadBalancedService(stack, 'Svc', {
+        image: IMAGE, listener: shared.listener, loadBalancer: shared.loadBalancer, compute: ServiceCompute.capacity([{ capacity: cluster.fargate }]),
+      })).toThrow(/listener and loadBalancer: the service attaches to one listener, got a listener and a shared loadBalancer/);
     });
 
     test('fails when capacity named only by name comes without a cluster', () => {
