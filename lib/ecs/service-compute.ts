@@ -47,13 +47,13 @@ export class ServiceCompute {
     checkWholeNumber('spotWeight', spotWeight, 1, 1000);
     return new ServiceCompute(ComputeType.FARGATE, {
       fargate: {
-      cpu,
-      memoryLimitMiB: memory,
-      cpuArchitecture: architecture,
-      spot,
-      onDemandBase,
-      spotWeight,
-      platformVersion: options.platformVersion ?? ecs.FargatePlatformVersion.LATEST,
+        cpu,
+        memoryLimitMiB: memory,
+        cpuArchitecture: architecture,
+        spot,
+        onDemandBase,
+        spotWeight,
+        platformVersion: options.platformVersion ?? ecs.FargatePlatformVersion.LATEST,
       },
     });
   }
@@ -72,21 +72,21 @@ export class ServiceCompute {
     }
     return new ServiceCompute(ComputeType.EC2, {
       ec2: {
-      instanceType: group.instanceType,
-      machineImage: group.machineImage,
-      minInstances: group.minInstances,
-      maxInstances: group.maxInstances,
-      targetCapacityPercent: group.targetCapacityPercent,
-      managedTerminationProtection: group.managedTerminationProtection,
-      rootVolumeSizeGiB: group.rootVolumeSizeGiB,
-      cpu,
-      memoryLimitMiB: memory,
-      placementStrategies: options.placementStrategies ?? (daemon ? [] : [
-        ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
-        ecs.PlacementStrategy.packedByMemory(),
-      ]),
-      placementConstraints: options.placementConstraints ?? [],
-      daemon,
+        instanceType: group.instanceType,
+        machineImage: group.machineImage,
+        minInstances: group.minInstances,
+        maxInstances: group.maxInstances,
+        targetCapacityPercent: group.targetCapacityPercent,
+        managedTerminationProtection: group.managedTerminationProtection,
+        rootVolumeSizeGiB: group.rootVolumeSizeGiB,
+        cpu,
+        memoryLimitMiB: memory,
+        placementStrategies: options.placementStrategies ?? (daemon ? [] : [
+          ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
+          ecs.PlacementStrategy.packedByMemory(),
+        ]),
+        placementConstraints: options.placementConstraints ?? [],
+        daemon,
       },
     });
   }
