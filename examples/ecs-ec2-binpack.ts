@@ -41,9 +41,13 @@ export class EcsEc2BinpackStack extends Stack {
       minTasks: 2,
       maxTasks: 8,
     });
-    if (!deletionProtection) {
-      acknowledgeExampleTeardown(this.service.loadBalancer);
+    // The service built its own load balancer from loadBalancerOptions.
+    const loadBalancer = this.service.loadBalancer;
+    if (loadBalancer) {
+      if (!deletionProtection) {
+        acknowledgeExampleTeardown(loadBalancer);
+      }
+      new CfnOutput(this, 'LoadBalancerDns', { value: loadBalancer.loadBalancer.loadBalancerDnsName });
     }
-    new CfnOutput(this, 'LoadBalancerDns', { value: this.service.loadBalancer.loadBalancer.loadBalancerDnsName });
   }
 }

@@ -35,9 +35,13 @@ export class EcsFargateWebStack extends Stack {
       minTasks: 2,
       maxTasks: 6,
     });
-    if (!deletionProtection) {
-      acknowledgeExampleTeardown(this.web.loadBalancer);
+    // The service built its own load balancer from loadBalancerOptions.
+    const loadBalancer = this.web.loadBalancer;
+    if (loadBalancer) {
+      if (!deletionProtection) {
+        acknowledgeExampleTeardown(loadBalancer);
+      }
+      new CfnOutput(this, 'LoadBalancerDns', { value: loadBalancer.loadBalancer.loadBalancerDnsName });
     }
-    new CfnOutput(this, 'LoadBalancerDns', { value: this.web.loadBalancer.loadBalancer.loadBalancerDnsName });
   }
 }

@@ -2,14 +2,17 @@ import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EcsEc2BinpackStack } from './ecs-ec2-binpack';
 import { EcsFargateWebStack } from './ecs-fargate-web';
+import { ecsPlatformOf } from './ecs-platform-stack';
 import { EcsSharedAlbStack } from './ecs-shared-alb';
-import { EksAutoscalingStack } from './eks-autoscaling-stack';
-import { exampleAppProps } from './example-teardown';
+import { EcsWebAppsStack } from './ecs-web-apps-stack';
+import { EcsWorkerAppsStack } from './ecs-worker-apps-stack';
 import { EksAutoModeStack } from './eks-auto-mode-stack';
+import { EksAutoscalingStack } from './eks-autoscaling-stack';
 import { EksClusterStack } from './eks-cluster-stack';
 import { EksFargateOnlyStack } from './eks-fargate-only-stack';
 import { EksFullPlatformStack } from './eks-full-platform-stack';
 import { EksKarpenterFargateStack, EksKarpenterStack } from './eks-karpenter-stack';
+import { exampleAppProps } from './example-teardown';
 import { FoundationStack } from './foundation-stack';
 
 /** An example stack and the id bin/app.ts gives it. */
@@ -28,6 +31,10 @@ export const EXAMPLES: Example[] = [
   { id: 'EcsFargateWeb', create: (s, id) => new EcsFargateWebStack(s, id, exampleAppProps(s)) },
   { id: 'EcsEc2Binpack', create: (s, id) => new EcsEc2BinpackStack(s, id, exampleAppProps(s)) },
   { id: 'EcsSharedAlb', create: (s, id) => new EcsSharedAlbStack(s, id, exampleAppProps(s)) },
+  // A platform stack and two application stacks on it; each application example finds (or creates) the platform stack.
+  { id: 'EcsPlatform', create: (s, id) => ecsPlatformOf(s, exampleAppProps(s), id) },
+  { id: 'EcsWebApps', create: (s, id) => new EcsWebAppsStack(s, id, { ...exampleAppProps(s), platform: ecsPlatformOf(s, exampleAppProps(s)) }) },
+  { id: 'EcsWorkerApps', create: (s, id) => new EcsWorkerAppsStack(s, id, { ...exampleAppProps(s), platform: ecsPlatformOf(s, exampleAppProps(s)) }) },
   { id: 'EksCluster', create: (s, id) => new EksClusterStack(s, id) },
   { id: 'EksFargateOnly', create: (s, id) => new EksFargateOnlyStack(s, id) },
   { id: 'EksFullPlatform', create: (s, id) => new EksFullPlatformStack(s, id) },

@@ -10,6 +10,11 @@ export * from './network/platform-vpc';
 export * from './registry/container-repository';
 // ecs
 export * from './ecs/service-compute';
+export * from './ecs/service-compute-options';
+export * from './ecs/cluster-capacity';
+export * from './ecs/cluster-ec2-capacity';
+export * from './ecs/managed-instances-capacity';
+export * from './ecs/container-cluster';
 export * from './ecs/service-deployment';
 export * from './ecs/service-image';
 export * from './ecs/service-firewall';

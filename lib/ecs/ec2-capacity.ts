@@ -1,11 +1,20 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
-import { ContainerInstanceImage, Ec2ComputeOptions } from './service-compute';
+import { checkWholeNumber } from './compute-validation';
+import { ContainerInstanceImage } from './service-compute-options';
+
+/** Two instances: one per zone of a two-zone minimum, so one zone can fail. */
+const DEFAULT_MIN_INSTANCES = 2;
+const DEFAULT_MAX_INSTANCES = 6;
+/** Managed scaling keeps the group exactly as large as the tasks need. */
+const DEFAULT_TARGET_CAPACITY_PERCENT = 100;
+/** GiB of the encrypted root (AL2023) or data (Bottlerocket) volume: image layers of a few services. */
+const DEFAULT_ROOT_VOLUME_GIB = 30;
 import { findingArn } from '../compliance/finding-arn';
 import { ManagedPolicyRole } from '../compliance/managed-policy-role';
 
@@ -63,19 +72,69 @@ class ContainerInstanceRole extends ManagedPolicyRole {
   }
 }
 
+/**
+ * Spot instances: the agent drains an instance's tasks when EC2 sends its two-minute interruption notice
+ * (ECS_ENABLE_SPOT_INSTANCE_DRAINING; Bottlerocket `spot-instance-draining-enabled`, Bottlerocket settings reference).
+ */
+const AL2023_SPOT_SETTING = 'echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config';
+const BOTTLEROCKET_SPOT_SETTING = 'spot-instance-draining-enabled = true';
+
+/** What an Auto Scaling group capacity provider is built from: every default already filled in. Module-private. */
+export interface Ec2CapacitySettings {
+  readonly instanceType: ec2.InstanceType;
+  readonly machineImage?: ContainerInstanceImage;
+  readonly minInstances?: number;
+  readonly maxInstances?: number;
+  readonly targetCapacityPercent?: number;
+  readonly managedTerminationProtection?: boolean;
+  readonly rootVolumeSizeGiB?: number;
+  /** Spot instances only. */
+  readonly spot?: boolean;
+}
+
+/** Validates the settings of an Auto Scaling group capacity provider and fills in the defaults. */
+export function resolveEc2CapacitySettings(options: Ec2CapacitySettings): Ec2CapacitySettings {
+  if (Token.isUnresolved(options.instanceType.toString())) {
+    // aws-cdk-lib reads the architecture from the name to pick the AMI, and fails on a token naming no prop.
+    throw new Error('instanceType: the container instance AMI (x86_64 or arm64) follows from the instance type, so it must be known at synth, got a token; pass a literal such as ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE)');
+  }
+  const minInstances = options.minInstances ?? DEFAULT_MIN_INSTANCES;
+  const maxInstances = options.maxInstances ?? DEFAULT_MAX_INSTANCES;
+  checkWholeNumber('minInstances', minInstances, 0, 100000);
+  checkWholeNumber('maxInstances', maxInstances, 1, 100000);
+  if (!Token.isUnresolved(minInstances) && !Token.isUnresolved(maxInstances) && minInstances > maxInstances) {
+    throw new Error(`minInstances and maxInstances: minInstances must not exceed maxInstances, got ${minInstances} > ${maxInstances}; raise maxInstances or lower minInstances`);
+  }
+  const targetCapacityPercent = options.targetCapacityPercent ?? DEFAULT_TARGET_CAPACITY_PERCENT;
+  checkWholeNumber('targetCapacityPercent', targetCapacityPercent, 1, 100);
+  const rootVolumeSizeGiB = options.rootVolumeSizeGiB ?? DEFAULT_ROOT_VOLUME_GIB;
+  checkWholeNumber('rootVolumeSizeGiB', rootVolumeSizeGiB, 30, 16384);
+  return {
+    instanceType: options.instanceType,
+    machineImage: options.machineImage ?? ContainerInstanceImage.AMAZON_LINUX_2023,
+    minInstances,
+    maxInstances,
+    targetCapacityPercent,
+    managedTerminationProtection: options.managedTerminationProtection ?? false,
+    rootVolumeSizeGiB,
+    spot: options.spot ?? false,
+  };
+}
+
 /** The EC2 capacity of one service: an Auto Scaling group behind an ECS capacity provider. */
 export interface Ec2Capacity {
   readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   readonly capacityProvider: ecs.AsgCapacityProvider;
   readonly instanceRole: iam.Role;
   readonly launchTemplate: ec2.LaunchTemplate;
+  readonly securityGroup: ec2.SecurityGroup;
 }
 
 /**
  * Builds the Auto Scaling group capacity provider of an EC2 service under `scope` and adds it to
  * `cluster`. Module-private: the service exposes the parts.
  */
-export function createEc2Capacity(scope: Construct, cluster: ecs.Cluster, vpcSubnets: ec2.SubnetSelection | undefined, options: Ec2ComputeOptions): Ec2Capacity {
+export function createEc2Capacity(scope: Construct, cluster: ecs.Cluster, vpcSubnets: ec2.SubnetSelection | undefined, options: Ec2CapacitySettings): Ec2Capacity {
   const bottlerocket = options.machineImage === ContainerInstanceImage.BOTTLEROCKET;
   const arm = options.instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
   const machineImage = bottlerocket
@@ -111,6 +170,9 @@ export function createEc2Capacity(scope: Construct, cluster: ecs.Cluster, vpcSub
     httpEndpoint: true,
     blockDevices,
     detailedMonitoring: true,
+    // Spot through the launch template rather than a mixed instances policy, whose template the compliance
+    // packs cannot read (they report IMDSv2 and volume encryption as missing).
+    spotOptions: options.spot ? { interruptionBehavior: ec2.SpotInstanceInterruption.TERMINATE } : undefined,
   });
   const autoScalingGroup = new autoscaling.AutoScalingGroup(scope, 'AutoScalingGroup', {
     vpc: cluster.vpc,
@@ -132,14 +194,14 @@ export function createEc2Capacity(scope: Construct, cluster: ecs.Cluster, vpcSub
   instanceRole.withoutClusterGrants(() => cluster.addAsgCapacityProvider(capacityProvider));
   if (bottlerocket) {
     // Appended to the `[settings.ecs]` table the cluster has just opened with its `cluster = ...` line.
-    autoScalingGroup.addUserData(BOTTLEROCKET_BLOCK_IMDS_SETTING);
+    autoScalingGroup.addUserData(BOTTLEROCKET_BLOCK_IMDS_SETTING, ...(options.spot ? [BOTTLEROCKET_SPOT_SETTING] : []));
   } else {
-    autoScalingGroup.addUserData(...AL2023_AGENT_SETTINGS);
+    autoScalingGroup.addUserData(...AL2023_AGENT_SETTINGS, ...(options.spot ? [AL2023_SPOT_SETTING] : []));
   }
   addAgentPolicy(instanceRole, cluster);
   // EventBridge event reference, "Amazon EC2 Auto Scaling events": sent directly, best effort.
   Compliance.acknowledge(autoScalingGroup, 'AwsSolutions-AS3', 'ECS managed scaling sets this group\'s capacity and managed draining handles its terminations; EC2 Auto Scaling already sends every launch and termination of the group to EventBridge (source aws.autoscaling), where a rule can notify, so SNS notifications would only duplicate them');
-  return { autoScalingGroup, capacityProvider, instanceRole, launchTemplate };
+  return { autoScalingGroup, capacityProvider, instanceRole, launchTemplate, securityGroup };
 }
 
 /**
@@ -147,7 +209,7 @@ export function createEc2Capacity(scope: Construct, cluster: ecs.Cluster, vpcSub
  * that this agent configuration uses. Images are pulled and awslogs written with the task execution role,
  * so neither ECR nor CloudWatch Logs permissions are needed here.
  */
-function addAgentPolicy(role: ContainerInstanceRole, cluster: ecs.Cluster): void {
+export function addAgentPolicy(role: ManagedPolicyRole, cluster: ecs.ICluster): void {
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'RegisterAndReportState',
     actions: [

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ServiceCompute } from './service-compute';
@@ -55,8 +56,9 @@ export interface LoadBalancedServiceProps {
   readonly compute?: ServiceCompute;
 
   /**
-   * An existing cluster. EC2 compute needs an `ecs.Cluster` of this app (it adds its capacity provider).
-   * @default - a cluster is created with Container Insights (enhanced)
+   * An existing cluster. `ServiceCompute.ec2` needs an `ecs.Cluster` of the service's own stack (it adds its
+   * capacity provider); `ServiceCompute.capacity` runs on the providers of the cluster that owns them.
+   * @default - the cluster of the capacity named by `ServiceCompute.capacity`, else a cluster is created with Container Insights (enhanced)
    */
   readonly cluster?: ecs.ICluster;
 
@@ -138,6 +140,15 @@ export interface LoadBalancedServiceProps {
    * @default - a ServiceLoadBalancer is created from `loadBalancerOptions`
    */
   readonly loadBalancer?: ServiceLoadBalancer;
+
+  /**
+   * A listener to add the service's rule to, e.g. one of another stack or app imported with
+   * `elbv2.ApplicationListener.fromApplicationListenerAttributes` (its security group must be given, so
+   * that the listener may reach the tasks). Give `listener`, `loadBalancer` or `loadBalancerOptions`.
+   * Rule priorities are not checked for uniqueness on an imported listener.
+   * @default - the listener of `loadBalancer`, or of a load balancer created from `loadBalancerOptions`
+   */
+  readonly listener?: elbv2.IApplicationListener;
 
   /**
    * How the service's own load balancer is built.

@@ -1,4 +1,4 @@
-import { Annotations, AspectPriority, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,18 +10,16 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cloudmap from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
-import { PlatformVpc } from '../network/platform-vpc';
-import { ContainerRepository } from '../registry/container-repository';
-import { createEc2Capacity } from './ec2-capacity';
-import { LoadBalancedServiceProps } from './load-balanced-service-props';
-import { findingArn } from '../compliance/finding-arn';
 import { ManagedPolicyRole } from '../compliance/managed-policy-role';
-import { ComputeType, ServiceCompute } from './service-compute';
+import { PlatformVpc } from '../network/platform-vpc';
+import { CommonServiceProps, createServiceCluster } from './compute-binding';
+import { LoadBalancedServiceProps } from './load-balanced-service-props';
+import { acknowledgeEnvironment, acknowledgeWildcardGrants, createDefaultAlarms, createLoadBalancerRole } from './service-compliance';
+import { ServiceCompute } from './service-compute';
 import { ServiceDeployment } from './service-deployment';
-import { ImageSource } from './service-image';
 import { ServiceLoadBalancer } from './service-load-balancer';
+import { addServiceRoute, serviceTargetGroupProps } from './service-route';
 import { validateServicePlacement, validateServiceProps } from './validate-service-props';
 
 /** 8080: a non-root user cannot bind ports below 1024. */
@@ -37,42 +35,28 @@ const DEFAULT_MAX_TASKS = 10;
 const DEFAULT_CPU_TARGET_PERCENT = 70;
 const DEFAULT_MEMORY_TARGET_PERCENT = 80;
 const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
-const DEFAULT_HEALTH_CHECK_PATH = '/';
-/** 2xx and 3xx: a redirect to a login page is a live application. */
-const DEFAULT_HEALTH_CHECK_CODES = '200-399';
-const DEFAULT_HEALTH_CHECK_INTERVAL = Duration.seconds(30);
-/** Two passes make a target healthy: deployments move on within a minute. */
-const DEFAULT_HEALTHY_THRESHOLD = 2;
-const DEFAULT_UNHEALTHY_THRESHOLD = 3;
 const DEFAULT_GRACE_PERIOD = Duration.seconds(60);
-/** ALB's default of 300 s makes every deployment wait five minutes; web requests finish well within 30 s. */
-const DEFAULT_DEREGISTRATION_DELAY = Duration.seconds(30);
 /** DAEMON deployments: ECS requires a maximum of 100%, and half the instances keep serving. */
 const DAEMON_MIN_HEALTHY_PERCENT = 50;
 const DAEMON_MAX_HEALTHY_PERCENT = 100;
-/** Default rollback alarms: more than this many target 5XX responses per minute, two minutes in a row. */
-const TARGET_5XX_THRESHOLD = 5;
 /** The name of the container and of its port mapping (Service Connect refers to it). */
 const CONTAINER_NAME = 'app';
 const PORT_MAPPING_NAME = 'http';
-/**
- * After every aspect of DEFAULT priority or lower: ecs.Cluster creates its capacity-provider association
- * in an aspect of MUTATING priority (DEFAULT without the aspectPrioritiesMutating feature flag).
- */
-const ASSOCIATION_DEPENDENCY_PRIORITY = AspectPriority.DEFAULT + 1;
 
 /**
- * A load-balanced ECS service on Fargate or EC2, chosen by one prop, with the parts exposed.
+ * A load-balanced ECS service on Fargate, EC2 or a cluster's capacity providers, chosen by one prop, with the parts exposed.
  *
  * It creates what it is not given: a PlatformVpc, a cluster with Container Insights (enhanced), an ECR
  * repository (`ServiceImage.fromNewRepository`), a ServiceLoadBalancer with WAF and access logs. Tasks
  * run as a non-root user on a read-only root filesystem, log to a KMS-encrypted log group, and are
  * reachable only from the load balancer. Deployments roll back on a failed circuit breaker or alarm.
+ * Its listener rule, target groups and security-group rules live in its own stack, so it can join a
+ * cluster, load balancer and key of a platform stack without making that stack depend on its own.
  */
-export class LoadBalancedService extends Construct {
+export class LoadBalancedService extends Construct implements ec2.IConnectable, iam.IGrantable {
   /** The ECS service (an `ecs.FargateService` or `ecs.Ec2Service`). */
   public readonly service: ecs.BaseService;
-  /** The service, when it runs on Fargate. */
+  /** The service, when it runs on Fargate or Managed Instances (an `ecs.FargateService` with a capacity provider strategy). */
   public readonly fargateService?: ecs.FargateService;
   /** The service, when it runs on EC2. */
   public readonly ec2Service?: ecs.Ec2Service;
@@ -98,10 +82,10 @@ export class LoadBalancedService extends Construct {
   public readonly network?: PlatformVpc;
   /** The ECR repository, when the image comes from `ServiceImage.fromNewRepository`. */
   public readonly repository?: ecr.Repository;
-  /** The load balancer the service is attached to (its own or the shared one). */
-  public readonly loadBalancer: ServiceLoadBalancer;
+  /** The load balancer the service is attached to (its own or the shared one), unless it was given only a `listener`. */
+  public readonly loadBalancer?: ServiceLoadBalancer;
   /** The listener the service's rule is on. */
-  public readonly listener: elbv2.ApplicationListener;
+  public readonly listener: elbv2.IApplicationListener;
   /** The listener rule that routes to the service. */
   public readonly listenerRule: elbv2.ApplicationListenerRule;
   /** The (blue) target group. */
@@ -116,18 +100,22 @@ export class LoadBalancedService extends Construct {
   public readonly scaling?: ecs.ScalableTaskCount;
   /** The alarms that roll a deployment back. */
   public readonly deploymentAlarms: cloudwatch.IAlarm[];
-  /** The Auto Scaling group of EC2 compute. */
+  /** The Auto Scaling group of EC2 compute of the service's own (`ServiceCompute.ec2`). */
   public readonly autoScalingGroup?: autoscaling.AutoScalingGroup;
-  /** The capacity provider of EC2 compute. */
+  /** The capacity provider of EC2 compute of the service's own. */
   public readonly capacityProvider?: ecs.AsgCapacityProvider;
   /** The launch template of EC2 compute's instances (IMDSv2 required, encrypted volumes). */
   public readonly launchTemplate?: ec2.LaunchTemplate;
-  /** The container instances' role of EC2 compute. */
+  /** The container instances' role of EC2 compute of the service's own. */
   public readonly instanceRole?: iam.Role;
   /** The compute choice, with every default filled in. */
   public readonly compute: ServiceCompute;
   /** The deployment choice, with every default filled in. */
   public readonly deployment: ServiceDeployment;
+  /** The tasks' network connections: allow other clients with `service.connections.allowFrom(...)`. */
+  public readonly connections: ec2.Connections;
+  /** The task role: `bucket.grantRead(service)` grants the application. */
+  public readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: LoadBalancedServiceProps) {
     super(scope, id);
@@ -135,15 +123,15 @@ export class LoadBalancedService extends Construct {
     const deployment = props.deployment ?? ServiceDeployment.rolling();
     this.compute = compute;
     this.deployment = deployment;
-    const daemon = compute.daemon;
     const containerPort = props.containerPort ?? DEFAULT_CONTAINER_PORT;
     const minTasks = props.minTasks ?? DEFAULT_MIN_TASKS;
     const maxTasks = props.maxTasks ?? DEFAULT_MAX_TASKS;
     validateServiceProps(this, props, compute, deployment, { containerPort, minTasks, maxTasks });
 
-    // Network and cluster
-    if (props.cluster) {
-      this.vpc = props.cluster.vpc;
+    // Network and cluster: a shared capacity brings its cluster.
+    const givenCluster = props.cluster ?? compute._capacityCluster();
+    if (givenCluster) {
+      this.vpc = givenCluster.vpc;
     } else if (props.vpc) {
       this.vpc = props.vpc;
     } else {
@@ -156,27 +144,16 @@ export class LoadBalancedService extends Construct {
     }
     const logKey: kms.IKey = props.logEncryptionKey ?? this.logKey!;
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
-    if (props.cluster) {
-      this.cluster = props.cluster;
-      if (props.enableExecuteCommand) {
-        Annotations.of(this).addWarningV2('cdk-container-platform:execOnExistingCluster', `enableExecuteCommand: session encryption and logging are settings of the cluster, which this service did not create, got cluster ${props.cluster.node.path}; check that the cluster sets executeCommandConfiguration with a KMS key and a log group`);
-      }
+    if (givenCluster) {
+      this.cluster = givenCluster;
     } else {
-      if (props.enableExecuteCommand) {
-        this.execLogGroup = new logs.LogGroup(this, 'ExecLogGroup', { retention: logRetention, encryptionKey: logKey, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
-      }
-      this.cluster = new ecs.Cluster(this, 'Cluster', {
-        vpc: this.vpc,
-        containerInsightsV2: ecs.ContainerInsights.ENHANCED,
-        executeCommandConfiguration: this.execLogGroup ? {
-          kmsKey: logKey,
-          logging: ecs.ExecuteCommandLogging.OVERRIDE,
-          logConfiguration: { cloudWatchLogGroup: this.execLogGroup, cloudWatchEncryptionEnabled: true },
-        } : undefined,
-      });
+      const created = createServiceCluster(this, this.vpc, logKey, logRetention, props.enableExecuteCommand ?? false);
+      this.cluster = created.cluster;
+      this.execLogGroup = created.execLogGroup;
     }
-    const cluster = this.cluster;
-    const ownCluster = cluster instanceof ecs.Cluster ? cluster : undefined;
+    if (givenCluster && props.enableExecuteCommand) {
+      Annotations.of(this).addWarningV2('cdk-container-platform:execOnExistingCluster', `enableExecuteCommand: session encryption and logging are settings of the cluster, which this service did not create, got cluster ${givenCluster.node.path}; check that the cluster sets executeCommandConfiguration with a KMS key and a log group (ContainerCluster does)`);
+    }
 
     // Roles: grants land in customer-managed policies (no inline policies for NIST, HIPAA, PCI).
     this.executionRole = new ManagedPolicyRole(this, 'ExecutionRole', {
@@ -187,49 +164,27 @@ export class LoadBalancedService extends Construct {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: `The application role of ${this.node.path}`,
     });
+    this.grantPrincipal = this.taskRole;
 
-    // Task definition and container
-    if (compute.type === ComputeType.FARGATE) {
-      const f = compute.fargateOptions!;
-      this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-        cpu: f.cpu,
-        memoryLimitMiB: f.memoryLimitMiB,
-        runtimePlatform: { cpuArchitecture: f.cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
-        executionRole: this.executionRole,
-        taskRole: this.taskRole,
-      });
-    } else {
-      // awsvpc on EC2 too: every task gets its own security group that admits only the load balancer.
-      this.taskDefinition = new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
-        networkMode: ecs.NetworkMode.AWS_VPC,
-        executionRole: this.executionRole,
-        taskRole: this.taskRole,
-      });
-    }
+    // Task definition and container: the compute and image choices create their parts.
+    const binding = compute._bind(this, { cluster: this.cluster, vpcSubnets: props.vpcSubnets, executionRole: this.executionRole, taskRole: this.taskRole });
+    const daemon = binding.daemon;
+    this.taskDefinition = binding.taskDefinition;
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logRetention, encryptionKey: logKey, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
-    const image = props.image;
-    let containerImage: ecs.ContainerImage;
-    if (image.source === ImageSource.NEW_REPOSITORY) {
-      this.repository = new ContainerRepository(this, 'Repository', image.repositoryProps);
-      containerImage = ecs.ContainerImage.fromEcrRepository(this.repository, image.tagOrDigest);
-    } else if (image.source === ImageSource.REPOSITORY) {
-      containerImage = ecs.ContainerImage.fromEcrRepository(image.repository!, image.tagOrDigest);
-    } else {
-      containerImage = image.containerImage!;
-    }
-    const readonlyRoot = props.readonlyRootFilesystem ?? true;
+    const image = props.image._bind(this);
+    this.repository = image.repository;
     this.container = this.taskDefinition.addContainer('Container', {
       containerName: CONTAINER_NAME,
-      image: containerImage,
+      image: image.image,
       portMappings: [{ containerPort, name: PORT_MAPPING_NAME, appProtocol: ecs.AppProtocol.http }],
       environment: props.environment,
       secrets: props.secrets,
       healthCheck: props.containerHealthCheck,
-      readonlyRootFilesystem: readonlyRoot,
+      readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
       user: props.user ?? DEFAULT_USER,
-      privileged: compute.type === ComputeType.EC2 ? false : undefined,
-      cpu: compute.ec2Options?.cpu,
-      memoryLimitMiB: compute.ec2Options?.memoryLimitMiB,
+      privileged: binding.privileged,
+      cpu: binding.containerCpu,
+      memoryLimitMiB: binding.containerMemoryLimitMiB,
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: CONTAINER_NAME, mode: ecs.AwsLogDriverMode.NON_BLOCKING }),
     });
     (props.writablePaths ?? []).forEach((containerPath, i) => {
@@ -238,41 +193,34 @@ export class LoadBalancedService extends Construct {
       this.taskDefinition.addVolume({ name: sourceVolume });
       this.container.addMountPoints({ containerPath, sourceVolume, readOnly: false });
     });
-    this.acknowledgeEnvironment(Object.keys(props.environment ?? {}).length > 0, compute.type === ComputeType.EC2);
+    acknowledgeEnvironment(this.taskDefinition, Object.keys(props.environment ?? {}).length > 0, binding.addsRegionVariable);
 
-    // Target groups, load balancer and route
-    const healthCheck: elbv2.HealthCheck = {
-      path: props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
-      healthyHttpCodes: props.healthCheckCodes ?? DEFAULT_HEALTH_CHECK_CODES,
-      interval: props.healthCheckInterval ?? DEFAULT_HEALTH_CHECK_INTERVAL,
-      healthyThresholdCount: props.healthyThresholdCount ?? DEFAULT_HEALTHY_THRESHOLD,
-      unhealthyThresholdCount: props.unhealthyThresholdCount ?? DEFAULT_UNHEALTHY_THRESHOLD,
-    };
-    const targetGroupProps: elbv2.ApplicationTargetGroupProps = {
-      vpc: this.vpc,
-      port: containerPort,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-      healthCheck,
-      deregistrationDelay: props.deregistrationDelay ?? DEFAULT_DEREGISTRATION_DELAY,
-    };
+    // Target groups, listener and route, all in this construct's stack.
+    const targetGroupProps = serviceTargetGroupProps(this.vpc, containerPort, props);
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', targetGroupProps);
     if (deployment.shiftsTraffic) {
       this.alternateTargetGroup = new elbv2.ApplicationTargetGroup(this, 'AlternateTargetGroup', targetGroupProps);
     }
-    this.loadBalancer = props.loadBalancer ?? new ServiceLoadBalancer(this, 'LoadBalancer', { vpc: this.vpc, ...props.loadBalancerOptions });
-    this.listener = this.loadBalancer.listener;
-    this.listenerRule = this.loadBalancer.addRoute(this, 'ListenerRule', {
+    if (!props.listener) {
+      this.loadBalancer = props.loadBalancer ?? new ServiceLoadBalancer(this, 'LoadBalancer', { vpc: this.vpc, ...props.loadBalancerOptions });
+    }
+    this.listener = props.listener ?? this.loadBalancer!.listener;
+    const route = {
       priority: props.priority ?? DEFAULT_PRIORITY,
       pathPatterns: props.pathPatterns,
       hostHeaders: props.hostHeaders,
       targetGroup: this.targetGroup,
       alternateTargetGroup: this.alternateTargetGroup,
-    });
+    };
+    this.listenerRule = this.loadBalancer ? this.loadBalancer.addRoute(this, 'ListenerRule', route) : addServiceRoute(this, 'ListenerRule', this.listener, route);
 
     this.deploymentAlarms = [...deployment.alarms];
     if (deployment.defaultAlarms) {
-      this.deploymentAlarms.push(...this.createDefaultAlarms());
+      const groups: Array<[string, elbv2.ApplicationTargetGroup]> = [['', this.targetGroup]];
+      if (this.alternateTargetGroup) {
+        groups.push(['Alternate', this.alternateTargetGroup]);
+      }
+      this.deploymentAlarms.push(...createDefaultAlarms(this, groups));
     }
 
     // Service
@@ -280,8 +228,8 @@ export class LoadBalancedService extends Construct {
       vpc: this.vpc,
       description: `Tasks of ${this.node.path}; admits only its load balancer`,
     });
-    const common = {
-      cluster,
+    const common: CommonServiceProps = {
+      cluster: this.cluster,
       taskDefinition: this.taskDefinition,
       serviceName: props.serviceName,
       securityGroups: [this.securityGroup],
@@ -302,60 +250,19 @@ export class LoadBalancedService extends Construct {
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
     };
-    if (compute.type === ComputeType.FARGATE) {
-      const f = compute.fargateOptions!;
-      if (f.spot) {
-        ownCluster?.enableFargateCapacityProviders();
-      }
-      this.fargateService = new ecs.FargateService(this, 'Service', {
-        ...common,
-        desiredCount: props.desiredCount ?? minTasks,
-        platformVersion: f.platformVersion,
-        assignPublicIp: false,
-        capacityProviderStrategies: f.spot ? [
-          { capacityProvider: 'FARGATE', base: f.onDemandBase, weight: 1 },
-          { capacityProvider: 'FARGATE_SPOT', weight: f.spotWeight },
-        ] : undefined,
-      });
-      this.service = this.fargateService;
-      if (f.spot && ownCluster) {
-        dependOnCapacityProviderAssociation(this.fargateService, ownCluster);
-      }
-    } else {
-      const e = compute.ec2Options!;
-      if (!ownCluster) {
-        throw new Error(`cluster: EC2 compute adds an Auto Scaling group capacity provider to its cluster, got an imported cluster (${cluster.node.path}); pass an ecs.Cluster defined in this app, or omit cluster`);
-      }
-      if (Stack.of(ownCluster) !== Stack.of(this)) {
-        // The cluster's one capacity-provider association would name this stack's provider while this stack
-        // refers to the cluster: each stack would depend on the other.
-        throw new Error(`cluster: EC2 compute adds its capacity provider to the cluster's capacity-provider association, which lives in the cluster's stack, got a cluster of stack ${Stack.of(ownCluster).stackName} for a service in stack ${Stack.of(this).stackName}; define the service in the cluster's stack, or use Fargate compute`);
-      }
-      const capacity = createEc2Capacity(this, ownCluster, props.vpcSubnets, e);
-      this.autoScalingGroup = capacity.autoScalingGroup;
-      this.capacityProvider = capacity.capacityProvider;
-      this.instanceRole = capacity.instanceRole;
-      this.launchTemplate = capacity.launchTemplate;
-      this.ec2Service = new ecs.Ec2Service(this, 'Service', {
-        ...common,
-        daemon,
-        desiredCount: daemon ? undefined : props.desiredCount ?? minTasks,
-        placementStrategies: daemon ? undefined : e.placementStrategies,
-        placementConstraints: e.placementConstraints,
-        // DAEMON services take no capacity provider strategy: they run on every instance of the cluster.
-        capacityProviderStrategies: daemon ? undefined : [{ capacityProvider: capacity.capacityProvider.capacityProviderName, weight: 1 }],
-      });
-      // Deleted before its instances, so tasks stop cleanly instead of dying with the hosts.
-      this.ec2Service.node.addDependency(capacity.autoScalingGroup);
-      this.service = this.ec2Service;
-      if (!daemon) {
-        dependOnCapacityProviderAssociation(this.ec2Service, ownCluster);
-      }
-    }
+    const bound = binding.createService(this, common, daemon ? undefined : props.desiredCount ?? minTasks);
+    this.service = bound.service;
+    this.fargateService = bound.fargateService;
+    this.ec2Service = bound.ec2Service;
+    this.autoScalingGroup = bound.capacity?.autoScalingGroup;
+    this.capacityProvider = bound.capacity?.capacityProvider;
+    this.instanceRole = bound.capacity?.instanceRole;
+    this.launchTemplate = bound.capacity?.launchTemplate;
+    this.connections = this.service.connections;
 
     // Attach to the load balancer; traffic-shifting deployments name the green group and the rule ECS rewrites.
     if (this.alternateTargetGroup) {
-      this.loadBalancerRole = this.createLoadBalancerRole(this.alternateTargetGroup);
+      this.loadBalancerRole = createLoadBalancerRole(this, this.listener, this.listenerRule, [this.targetGroup, this.alternateTargetGroup]);
     }
     this.service.loadBalancerTarget({
       containerName: CONTAINER_NAME,
@@ -367,7 +274,6 @@ export class LoadBalancedService extends Construct {
       }) : undefined,
     }).attachToApplicationTargetGroup(this.targetGroup);
 
-    // Scaling
     if (!daemon) {
       this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
       this.scaling.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: props.cpuTargetPercent ?? DEFAULT_CPU_TARGET_PERCENT });
@@ -380,9 +286,9 @@ export class LoadBalancedService extends Construct {
       }
     }
 
-    // Service Connect
     if (props.serviceConnect) {
       const sc = props.serviceConnect;
+      const ownCluster = this.cluster instanceof ecs.Cluster ? this.cluster : undefined;
       if (ownCluster && ownCluster.defaultCloudMapNamespace === undefined && !sc.namespace.startsWith('arn:')) {
         // An HTTP namespace is all Service Connect needs: no Route 53 hosted zone.
         ownCluster.addDefaultCloudMapNamespace({ name: sc.namespace, useForServiceConnect: true, type: cloudmap.NamespaceType.HTTP });
@@ -394,152 +300,47 @@ export class LoadBalancedService extends Construct {
       });
     }
 
-    this.acknowledgeWildcardGrants(props.enableExecuteCommand ?? false);
+    acknowledgeWildcardGrants(this, this.executionRole, this.taskRole, props.enableExecuteCommand ?? false, this.execLogGroup);
   }
 
-  /**
-   * The role ECS assumes to shift traffic in blue/green, canary and linear deployments. Its policy holds the
-   * actions of the AWS managed AmazonECSInfrastructureRolePolicyForLoadBalancers (v6, edited 2026-02-12,
-   * AWS Managed Policy Reference), limited to this service's listener, listener rule and target groups
-   * instead of every load balancer of the account.
-   */
-  private createLoadBalancerRole(alternateTargetGroup: elbv2.ApplicationTargetGroup): iam.Role {
-    const role = new ManagedPolicyRole(this, 'LoadBalancerRole', {
-      assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
-      description: `Lets ECS shift listener traffic between the target groups of ${this.node.path}`,
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ShiftTraffic',
-      actions: ['elasticloadbalancing:ModifyListener'],
-      resources: [this.listener.listenerArn],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'RewriteRule',
-      actions: ['elasticloadbalancing:ModifyRule'],
-      resources: [this.listenerRule.listenerRuleArn],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'RegisterTargets',
-      actions: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
-      resources: [this.targetGroup.targetGroupArn, alternateTargetGroup.targetGroupArn],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadLoadBalancing',
-      actions: [
-        'elasticloadbalancing:DescribeListeners',
-        'elasticloadbalancing:DescribeRules',
-        'elasticloadbalancing:DescribeTargetGroups',
-        'elasticloadbalancing:DescribeTargetHealth',
-      ],
-      resources: ['*'],
-    }));
-    Compliance.acknowledge(role.grantsPolicy!, 'AwsSolutions-IAM5[Resource::*]', 'The Elastic Load Balancing Describe actions ECS reads listeners, rules and target health with have no resource-level permissions; every action that changes anything is limited to this service\'s listener, rule and target groups');
-    return role;
+  /** Requests the load balancer routed to this service (target group RequestCount, Sum per 5 minutes by default). */
+  public metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.requestCount(props) as cloudwatch.Metric;
   }
 
-  /**
-   * AwsSolutions-ECS2 reports any plain environment variable. Acknowledged only for what the service
-   * puts there: the caller's `environment` (secret-looking names are rejected at synth) and AWS_REGION,
-   * which aws-cdk-lib's Ec2TaskDefinition adds to every container of an awsvpc task definition. That one
-   * is needed: the container instances block instance metadata for awsvpc tasks (ECS_AWSVPC_BLOCK_IMDS),
-   * so an AWS SDK in the container cannot read the region from there (aws-cdk pull request 28437).
-   */
-  private acknowledgeEnvironment(userEnvironment: boolean, onEc2: boolean): void {
-    const reasons: string[] = [];
-    if (userEnvironment) {
-      reasons.push('environment holds only non-secret settings: names that look like secrets (PASSWORD, SECRET, TOKEN, API_KEY, ...) are rejected at synth and belong in secrets, which ECS injects from Secrets Manager or SSM');
-    }
-    if (onEc2) {
-      reasons.push('AWS_REGION, the stack\'s region, is set by aws-cdk-lib on awsvpc containers on EC2: the container instances block instance metadata for awsvpc tasks (ECS_AWSVPC_BLOCK_IMDS), so AWS SDKs in the container read the region from this variable; it is not a secret');
-    }
-    if (reasons.length > 0) {
-      Compliance.acknowledge(this.taskDefinition, 'AwsSolutions-ECS2', reasons.join('; '));
-    }
+  /** 5XX responses of the service's tasks (HTTPCode_Target_5XX_Count, Sum). */
+  public metricTarget5xxCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, props) as cloudwatch.Metric;
   }
 
-  /** 5XX responses of the targets and unhealthy targets, per target group: ECS rolls back on either. */
-  private createDefaultAlarms(): cloudwatch.Alarm[] {
-    const alarms: cloudwatch.Alarm[] = [];
-    const groups: Array<[string, elbv2.ApplicationTargetGroup]> = [['', this.targetGroup]];
-    if (this.alternateTargetGroup) {
-      groups.push(['Alternate', this.alternateTargetGroup]);
-    }
-    for (const [prefix, group] of groups) {
-      alarms.push(new cloudwatch.Alarm(this, `${prefix}Target5xxAlarm`, {
-        alarmDescription: `Target 5XX responses of ${group.node.path}; rolls back ECS deployments`,
-        metric: group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1), statistic: 'Sum' }),
-        threshold: TARGET_5XX_THRESHOLD,
-        evaluationPeriods: 2,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
-      alarms.push(new cloudwatch.Alarm(this, `${prefix}UnhealthyTargetsAlarm`, {
-        alarmDescription: `Unhealthy targets of ${group.node.path}; rolls back ECS deployments`,
-        metric: group.metrics.unhealthyHostCount({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: 1,
-        evaluationPeriods: 2,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
-    }
-    for (const alarm of alarms) {
-      for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
-        Compliance.acknowledge(alarm, `${pack}-CloudWatchAlarmAction`, 'ECS reads this alarm\'s state during deployments and rolls back on ALARM (deployment); it notifies nobody by design. Add actions with alarm.addAlarmAction or pass your own alarms in the deployment options');
-      }
-    }
-    return alarms;
+  /** Seconds from the request leaving the load balancer to the task's response (TargetResponseTime, Average). */
+  public metricTargetResponseTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.targetResponseTime(props) as cloudwatch.Metric;
   }
 
-  /**
-   * The only `Resource: *` grants the service writes are for actions without resource-level
-   * permissions; anything else stays visible.
-   */
-  private acknowledgeWildcardGrants(exec: boolean): void {
-    const executionPolicy = (this.executionRole as ManagedPolicyRole).grantsPolicy;
-    if (executionPolicy && hasWildcardAction(executionPolicy, 'ecr:GetAuthorizationToken')) {
-      Compliance.acknowledge(executionPolicy, 'AwsSolutions-IAM5[Resource::*]', 'ecr:GetAuthorizationToken has no resource-level permission; image pulls themselves are limited to the repository');
-    }
-    const taskPolicy = (this.taskRole as ManagedPolicyRole).grantsPolicy;
-    if (exec && taskPolicy) {
-      Compliance.acknowledge(taskPolicy, 'AwsSolutions-IAM5[Resource::*]', 'ECS Exec (enableExecuteCommand) opens ssmmessages channels and describes log groups; those actions have no resource-level permissions');
-      if (this.execLogGroup) {
-        const logGroupId = Stack.of(this).getLogicalId(this.execLogGroup.node.defaultChild as logs.CfnLogGroup);
-        Compliance.acknowledge(taskPolicy, `AwsSolutions-IAM5[Resource::${findingArn(this, 'logs', `log-group:<${logGroupId}>:*`)}]`,
-          'ECS Exec (enableExecuteCommand) writes session logs to new log streams of this one log group; stream names are chosen per session, so the grant names the group\'s streams with a wildcard');
-      }
-    }
+  /** Targets failing the load balancer's health check (UnHealthyHostCount, Average). */
+  public metricUnhealthyTargets(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.unhealthyHostCount(props) as cloudwatch.Metric;
   }
-}
 
-/**
- * A service whose capacity provider strategy names a provider must be created after the cluster's
- * `AWS::ECS::ClusterCapacityProviderAssociations` (CreateService fails while the provider is not yet
- * associated) and deleted before it (the association cannot drop a provider that a service still uses).
- * The service refers to the provider by name only, so CloudFormation sees no order on its own.
- * ecs.Cluster creates that association late, in an aspect, as its child of the cluster's own id; the
- * dependency is added once it exists. For a cluster of another stack it becomes a dependency of this
- * stack on the cluster's stack, the direction the service's references already point.
- */
-function dependOnCapacityProviderAssociation(service: ecs.BaseService, cluster: ecs.Cluster): void {
-  Aspects.of(service).add({
-    visit: (node) => {
-      if (node !== service) {
-        return;
-      }
-      const association = cluster.node.tryFindChild(cluster.node.id);
-      if (association instanceof ecs.CfnClusterCapacityProviderAssociations) {
-        // The AWS::ECS::Service only: its scaling target and policies need no such order.
-        (service.node.defaultChild as ecs.CfnService).node.addDependency(association);
-      }
-    },
-  }, { priority: ASSOCIATION_DEPENDENCY_PRIORITY });
-}
+  /** The service's CPU utilization in percent of its tasks' reservation (AWS/ECS CPUUtilization, Average). */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.service.metricCpuUtilization(props);
+  }
 
-function hasWildcardAction(policy: iam.ManagedPolicy, action: string): boolean {
-  const doc = Stack.of(policy).resolve(policy.document.toJSON()) as { Statement?: Array<{ Action?: string | string[]; Resource?: string | string[] }> } | undefined;
-  return (doc?.Statement ?? []).some((s) => {
-    const actions = ([] as string[]).concat(s.Action ?? []);
-    const resources = ([] as string[]).concat(s.Resource ?? []);
-    return actions.includes(action) && resources.includes('*');
-  });
+  /** The service's memory utilization in percent of its tasks' reservation (AWS/ECS MemoryUtilization, Average). */
+  public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.service.metricMemoryUtilization(props);
+  }
+
+  /** Tasks in the RUNNING state (ECS/ContainerInsights RunningTaskCount, Average): needs Container Insights on the cluster. */
+  public metricRunningTaskCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'RunningTaskCount',
+      dimensionsMap: { ClusterName: this.cluster.clusterName, ServiceName: this.service.serviceName },
+      statistic: cloudwatch.Stats.AVERAGE,
+      ...props,
+    }).attachTo(this.service);
+  }
 }

@@ -1,7 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { ContainerRepositoryProps } from '../registry/container-repository';
+import { Construct } from 'constructs';
+import { ContainerRepository, ContainerRepositoryProps } from '../registry/container-repository';
 
 /** A digest pins one image forever; a tag is a name for whichever image was pushed last. */
 const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
@@ -70,6 +71,22 @@ export class ServiceImage {
     this.repository = repository;
     this.containerImage = containerImage;
     this.repositoryProps = repositoryProps;
+  }
+
+  /**
+   * The `ecs.ContainerImage` the container runs, and the repository created for it under `scope`
+   * (`Repository`) when the source is NEW_REPOSITORY.
+   * @internal
+   */
+  public _bind(scope: Construct): { image: ecs.ContainerImage; repository?: ContainerRepository } {
+    if (this.source === ImageSource.NEW_REPOSITORY) {
+      const repository = new ContainerRepository(scope, 'Repository', this.repositoryProps);
+      return { image: ecs.ContainerImage.fromEcrRepository(repository, this.tagOrDigest), repository };
+    }
+    if (this.source === ImageSource.REPOSITORY) {
+      return { image: ecs.ContainerImage.fromEcrRepository(this.repository!, this.tagOrDigest) };
+    }
+    return { image: this.containerImage! };
   }
 }
 

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -11,7 +11,9 @@ import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
 import { parseIpv4Cidr } from '../network/ipv4-cidr';
 import { FirewallType, ServiceFirewall } from './service-firewall';
-import { validateLoadBalancerSubnets, validateRouteConditions } from './validate-service-props';
+import { createWebAcl } from './web-acl';
+import { addServiceRoute, checkRulePriority } from './service-route';
+import { validateLoadBalancerSubnets } from './validate-service-props';
 
 /** TLS 1.3 with TLS 1.2 fallback (the post-quantum variant under the project's feature flag). */
 const DEFAULT_SSL_POLICY = elbv2.SslPolicy.RECOMMENDED_TLS;
@@ -19,8 +21,6 @@ const DEFAULT_SSL_POLICY = elbv2.SslPolicy.RECOMMENDED_TLS;
 const DEFAULT_ACCESS_LOG_RETENTION = Duration.days(365);
 /** Superseded versions of log objects only exist after an overwrite; a month is enough to notice one. */
 const NONCURRENT_LOG_VERSION_EXPIRY = Duration.days(30);
-/** ALB listener rule priorities are 1 to 50,000 (Elastic Load Balancing quotas). */
-const MAX_RULE_PRIORITY = 50000;
 const HTTP_PORT = 80;
 const HTTPS_PORT = 443;
 
@@ -234,7 +234,7 @@ export class ServiceLoadBalancer extends Construct {
     if (firewall.type === FirewallType.EXISTING) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: firewall.webAclArn! });
     } else if (firewall.type === FirewallType.MANAGED_RULES) {
-      const created = this.createWebAcl(firewall);
+      const created = createWebAcl(this, this.loadBalancer, firewall);
       this.webAcl = created.webAcl;
       this.webAclLogGroup = created.logGroup;
       this.webAclLogKey = created.key;
@@ -247,43 +247,15 @@ export class ServiceLoadBalancer extends Construct {
    */
   public addRoute(scope: Construct, id: string, options: ServiceRouteOptions): elbv2.ApplicationListenerRule {
     const priority = options.priority;
+    checkRulePriority(priority);
     if (!Token.isUnresolved(priority)) {
-      if (!Number.isInteger(priority) || priority < 1 || priority > MAX_RULE_PRIORITY) {
-        throw new Error(`priority: listener rule priorities are whole numbers from 1 to ${MAX_RULE_PRIORITY}, got ${priority}; e.g. 100`);
-      }
       const owner = this.routes.get(priority);
       if (owner !== undefined) {
         throw new Error(`priority: ${priority} is already used on ${this.node.path} by ${owner}, got it again for ${scope.node.path}; give each service on a shared load balancer its own priority`);
       }
       this.routes.set(priority, scope.node.path);
     }
-    for (const path of options.pathPatterns ?? []) {
-      // A request path always starts with '/', so a pattern that starts otherwise matches nothing unless it
-      // starts with a wildcard ('*.png' matches every PNG; CloudFormation ListenerRule PathPatternConfig).
-      if (!Token.isUnresolved(path) && (!/^[/*?]/.test(path) || path.length > 128)) {
-        throw new Error(`pathPatterns: ALB path patterns start with '/' (or a wildcard) and have at most 128 characters, got '${path}'; e.g. '/api/*'`);
-      }
-    }
-    for (const host of options.hostHeaders ?? []) {
-      if (!Token.isUnresolved(host) && !/^[A-Za-z0-9*?.-]{1,128}$/.test(host)) {
-        throw new Error(`hostHeaders: not a host name pattern, got '${host}'; e.g. 'api.example.com' or '*.example.com'`);
-      }
-    }
-    validateRouteConditions(options.pathPatterns, options.hostHeaders);
-    const conditions: elbv2.ListenerCondition[] = [];
-    if (options.hostHeaders && options.hostHeaders.length > 0) {
-      conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
-    }
-    if (options.pathPatterns && options.pathPatterns.length > 0) {
-      conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
-    } else if (conditions.length === 0) {
-      conditions.push(elbv2.ListenerCondition.pathPatterns(['/*']));
-    }
-    const action = options.alternateTargetGroup
-      // ECS shifts the weights between the two groups during blue/green, canary and linear deployments.
-      ? elbv2.ListenerAction.weightedForward([{ targetGroup: options.targetGroup, weight: 100 }, { targetGroup: options.alternateTargetGroup, weight: 0 }])
-      : elbv2.ListenerAction.forward([options.targetGroup]);
-    return new elbv2.ApplicationListenerRule(scope, id, { listener: this.listener, priority, conditions, action });
+    return addServiceRoute(scope, id, this.listener, options);
   }
 
   /**
@@ -348,50 +320,6 @@ export class ServiceLoadBalancer extends Construct {
       { ruleId: 'HIPAA.Security-S3BucketReplicationEnabled', reason: `${why}, which are kept for accessLogRetention and versioned; cross-region replication is an account-level logging decision: pass accessLogBucket to use a replicated central bucket` },
     ]);
     return bucket;
-  }
-
-  private createWebAcl(firewall: ServiceFirewall): { webAcl: wafv2.CfnWebACL; logGroup: logs.LogGroup; key: LogEncryptionKey } {
-    const options = firewall.managedRulesOptions!;
-    const metricPrefix = Names.uniqueId(this).slice(-100);
-    const rules: wafv2.CfnWebACL.RuleProperty[] = (options.managedRuleGroups ?? []).map((name, i) => ({
-      name,
-      priority: i,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `${metricPrefix}-${name}`.slice(-128), sampledRequestsEnabled: true },
-    }));
-    if (options.rateLimitPerFiveMinutes !== undefined) {
-      rules.push({
-        name: 'RateLimitPerClient',
-        priority: rules.length,
-        action: { block: {} },
-        statement: { rateBasedStatement: { limit: options.rateLimitPerFiveMinutes, aggregateKeyType: 'IP' } },
-        visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `${metricPrefix}-RateLimit`.slice(-128), sampledRequestsEnabled: true },
-      });
-    }
-    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
-      scope: 'REGIONAL',
-      defaultAction: { allow: {} },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: metricPrefix, sampledRequestsEnabled: true },
-      rules,
-    });
-    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: webAcl.attrArn });
-    const key = new LogEncryptionKey(this, 'WebAclLogKey', { description: `Encrypts the WAF logs of ${this.node.path}` });
-    const logGroup = new logs.LogGroup(this, 'WebAclLogGroup', {
-      // AWS WAF writes only to log groups whose name starts with 'aws-waf-logs-'.
-      logGroupName: `aws-waf-logs-${Names.uniqueResourceName(this, { maxLength: 400 })}`,
-      retention: options.logRetention,
-      encryptionKey: key,
-      // Kept when the stack is deleted, removed when its first create rolls back: the name is fixed, so a
-      // group left by a failed create would make the retry fail with 'already exists'.
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
-    new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
-      resourceArn: webAcl.attrArn,
-      // WAF takes the log group ARN without the ':*' suffix that CloudFormation's Arn attribute carries.
-      logDestinationConfigs: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-    });
-    return { webAcl, logGroup, key };
   }
 }
 

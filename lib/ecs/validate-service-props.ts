@@ -5,8 +5,10 @@ import { Construct } from 'constructs';
 import { isSecretName } from '../compliance/secret-names';
 import { validateLogRetention } from '../compliance/log-retention';
 import { LoadBalancedServiceProps } from './load-balanced-service-props';
-import { ComputeType, ServiceCompute } from './service-compute';
+import { ServiceCompute } from './service-compute';
+import { ComputeType } from './service-compute-options';
 import { ServiceDeployment } from './service-deployment';
+import { instanceSize } from './instance-sizes';
 
 /**
  * ALB health check interval bounds, in seconds: ELB takes 5 to 300, but the interval must be longer than the
@@ -33,19 +35,6 @@ const PLATFORM_VERSIONS_BEFORE_1_4 = new Set<string>([
   ecs.FargatePlatformVersion.VERSION1_0, ecs.FargatePlatformVersion.VERSION1_1, ecs.FargatePlatformVersion.VERSION1_2, ecs.FargatePlatformVersion.VERSION1_3,
 ]);
 
-/**
- * vCPUs and memory (GiB) of the instance families the task-size check knows, from the Amazon EC2 instance
- * type specifications (general purpose, compute and memory optimized), checked 2026-11. aws-cdk-lib has no
- * such table. c, m and r sizes scale linearly: `large` is 2 vCPUs, `xlarge` 4, `Nxlarge` 4N, and memory per
- * vCPU is 2, 4 and 8 GiB; Graviton (g) families also have `medium` (1 vCPU). Burstable types are listed one by one.
- */
-const MEMORY_GIB_PER_VCPU: Record<string, number> = { c: 2, m: 4, r: 8 };
-const LINEAR_FAMILY = /^([cmr])([5-8])([agi]?)(d?)(-flex)?$/;
-const BURSTABLE_TYPES: Record<string, [number, number]> = {
-  'nano': [2, 0.5], 'micro': [2, 1], 'small': [2, 2], 'medium': [2, 4], 'large': [2, 8], 'xlarge': [4, 16], '2xlarge': [8, 32],
-};
-const BURSTABLE_FAMILY = /^t(3|3a|4g)$/;
-
 /** Resolved values the checks need besides the props. */
 export interface ResolvedServiceValues {
   readonly containerPort: number;
@@ -60,6 +49,19 @@ export interface ResolvedServiceValues {
 export function validateServiceProps(scope: Construct, props: LoadBalancedServiceProps, compute: ServiceCompute, deployment: ServiceDeployment, v: ResolvedServiceValues): void {
   if (props.cluster && props.vpc) {
     throw new Error('cluster and vpc: the service runs in the cluster\'s VPC, got both; pass only cluster, or only vpc to create a cluster in it');
+  }
+  if (props.listener && (props.loadBalancer || props.loadBalancerOptions)) {
+    throw new Error(`listener and ${props.loadBalancer ? 'loadBalancer' : 'loadBalancerOptions'}: the service attaches to one listener, got a listener and ${props.loadBalancer ? 'a shared loadBalancer' : 'options for a load balancer of its own'}; pass only listener (an imported or shared one), or drop it`);
+  }
+  const capacityCluster = compute._capacityCluster();
+  if (capacityCluster && props.cluster && props.cluster !== capacityCluster && !sameClusterName(props.cluster, capacityCluster)) {
+    throw new Error(`cluster and compute: the capacity providers belong to cluster ${capacityCluster.node.path}, got cluster ${props.cluster.node.path}; a service can only use its own cluster's providers, so drop cluster (the capacity's cluster is used) or choose that cluster's capacity`);
+  }
+  if (compute.type === ComputeType.CAPACITY_PROVIDERS && !props.cluster && !capacityCluster) {
+    throw new Error('cluster: capacity providers named by name belong to a cluster this service cannot see, got no cluster; pass the cluster that owns them (e.g. ecs.Cluster.fromClusterAttributes)');
+  }
+  if (capacityCluster && props.vpc) {
+    throw new Error('vpc and compute: the service runs in the VPC of its capacity\'s cluster, got vpc as well; drop vpc');
   }
   if (props.loadBalancer && props.loadBalancerOptions) {
     throw new Error('loadBalancer and loadBalancerOptions: options build the service\'s own load balancer, got a shared loadBalancer as well; configure the shared ServiceLoadBalancer where it is created, or drop loadBalancer');
@@ -241,13 +243,18 @@ export function validateServicePlacement(props: LoadBalancedServiceProps, comput
     // The service never assigns public IPs (FargateService assignPublicIp: false; the launch template
     // associates none), so a task or instance in a public subnet has no route out: image pulls, the ECS agent
     // and log delivery fail at run time.
-    const what = compute.type === ComputeType.FARGATE ? 'Fargate tasks' : 'EC2 container instances';
+    const what = compute.type === ComputeType.FARGATE ? 'Fargate tasks' : compute.type === ComputeType.EC2 ? 'EC2 container instances' : 'Tasks';
     throw new Error(`vpcSubnets: ${what} get no public IP from this library, so in public subnets they cannot reach ECR, ECS or CloudWatch Logs, got ${props.vpcSubnets === undefined ? 'the VPC\'s only (public) subnets' : 'a selection of public subnets'}; run them in private subnets (PlatformVpc's PUBLIC_AND_PRIVATE or PRIVATE_ONLY layout)`);
   }
   const shared = props.loadBalancer;
   if (shared && differentVpcs(shared.vpc, vpc)) {
     throw new Error(`loadBalancer: the shared load balancer is in another VPC than the service, got ${describeVpc(shared.vpc)} for the load balancer and ${describeVpc(vpc)} for the service; an ALB forwards only to IP targets of its own VPC, so use a load balancer of the service's VPC (or the service's cluster in the load balancer's VPC)`);
   }
+}
+
+/** Two handles of one cluster, e.g. a cluster and its import by the same literal name. */
+function sameClusterName(a: ecs.ICluster, b: ecs.ICluster): boolean {
+  return !Token.isUnresolved(a.clusterName) && a.clusterName === b.clusterName;
 }
 
 /** Whether two VPCs are certainly different: two VPCs created in this app, or two literal, different ids. */
@@ -322,58 +329,6 @@ function durationWithin(prop: string, value: Duration | undefined, min: number, 
       throw new Error(`${prop}: must be ${min} to ${max} whole seconds, got ${value.toHumanString()}; e.g. Duration.seconds(30)`);
     }
   }
-}
-
-/**
- * A task whose CPU or memory exceeds every instance of its type is never placed: the service stays at zero
- * running tasks and the deployment fails. Memory must be below the installed memory, because ECS registers
- * the instance's memory less what the kernel and platform use (an m4.large's 8 GiB registers as 7985 MiB:
- * ECS Developer Guide, "Reserving Amazon ECS Linux container instance memory"). Unknown types are skipped.
- */
-export function checkTaskFitsInstance(instanceType: ec2.InstanceType, cpu: number, memory: number): void {
-  const name = instanceType.toString();
-  if (Token.isUnresolved(name) || Token.isUnresolved(cpu) || Token.isUnresolved(memory)) {
-    return;
-  }
-  const size = instanceSize(name);
-  if (size === undefined) {
-    return;
-  }
-  const [vcpus, memoryGiB] = size;
-  if (cpu > vcpus * 1024) {
-    throw new Error(`cpu and instanceType: the task needs ${cpu} CPU units but ${name} has ${vcpus} vCPUs (${vcpus * 1024} units), got cpu ${cpu}; lower cpu or pick a larger instance type`);
-  }
-  if (memory >= memoryGiB * 1024) {
-    throw new Error(`memoryLimitMiB and instanceType: the task needs ${memory} MiB but ${name} has ${memoryGiB * 1024} MiB, of which ECS registers less for tasks (the OS keeps some), got memoryLimitMiB ${memory}; lower memoryLimitMiB below what the instance registers or pick a larger instance type`);
-  }
-}
-
-/** [vCPUs, memory GiB] of a known instance type, else undefined. */
-function instanceSize(name: string): [number, number] | undefined {
-  const [family, size] = name.split('.');
-  if (size === undefined) {
-    return undefined;
-  }
-  if (BURSTABLE_FAMILY.test(family)) {
-    return BURSTABLE_TYPES[size];
-  }
-  const m = LINEAR_FAMILY.exec(family);
-  if (!m) {
-    return undefined;
-  }
-  const perVcpu = MEMORY_GIB_PER_VCPU[m[1]];
-  let vcpus: number | undefined;
-  if (size === 'medium' && m[3] === 'g') {
-    vcpus = 1;
-  } else if (size === 'large') {
-    vcpus = 2;
-  } else if (size === 'xlarge') {
-    vcpus = 4;
-  } else {
-    const n = /^(\d+)xlarge$/.exec(size);
-    vcpus = n ? Number(n[1]) * 4 : undefined;
-  }
-  return vcpus === undefined ? undefined : [vcpus, vcpus * perVcpu];
 }
 
 /** Whether a Fargate platform version is older than 1.4.0 (LATEST is not). */

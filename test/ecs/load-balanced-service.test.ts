@@ -96,7 +96,7 @@ describe('LoadBalancedService on Fargate, compliant configuration (HTTPS, WAF, K
   test('admits only the load balancer to the tasks, on the container port', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       GroupId: { 'Fn::GetAtt': [stack.getLogicalId(svc.securityGroup.node.defaultChild as any), 'GroupId'] },
-      SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(svc.loadBalancer.securityGroup.node.defaultChild as any), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(svc.loadBalancer!.securityGroup.node.defaultChild as any), 'GroupId'] },
       FromPort: 8080, ToPort: 8080,
     });
     const sg = template.toJSON().Resources[stack.getLogicalId(svc.securityGroup.node.defaultChild as any)];
@@ -172,7 +172,7 @@ describe('LoadBalancedService defaults', () => {
   test('serves plain HTTP without a certificate and leaves the HTTPS findings visible', () => {
     const stack = newStack();
     const svc = new LoadBalancedService(stack, 'Web', { image: IMAGE, vpc: plainVpc(stack) });
-    expect(svc.loadBalancer.redirectListener).toBeUndefined();
+    expect(svc.loadBalancer!.redirectListener).toBeUndefined();
     expect(complianceRuleIds(svc)).toEqual(expect.arrayContaining(['NIST.800.53.R5-ALBHttpToHttpsRedirection', 'PCI.DSS.321-ALBHttpToHttpsRedirection', 'HIPAA.Security-ALBHttpToHttpsRedirection']));
   });
 

@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Size, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { LogEncryptionKey, PlatformVpc, ServiceLoadBalancer } from '../../lib';
+import { ClusterEc2Capacity, ContainerCluster, LogEncryptionKey, ManagedInstancesClusterCapacity, PlatformVpc, ServiceLoadBalancer } from '../../lib';
 import { newApp } from '../helpers';
 
 /** An obviously-example certificate ARN; nothing is looked up. */
@@ -35,4 +36,42 @@ export function ecsPlatformStacks(): EcsPlatformStacks {
   });
   const application = new Stack(app, 'Application');
   return { app, platform, network, cluster, logKey, loadBalancer, application };
+}
+
+/** What a platform stack that owns its ECS capacity shares with application stacks. */
+export interface EcsCapacityPlatformStacks {
+  readonly app: App;
+  readonly platform: Stack;
+  readonly network: PlatformVpc;
+  readonly cluster: ContainerCluster;
+  readonly onDemand: ClusterEc2Capacity;
+  readonly spot: ClusterEc2Capacity;
+  readonly managedInstances: ManagedInstancesClusterCapacity;
+  readonly logKey: LogEncryptionKey;
+  readonly loadBalancer: ServiceLoadBalancer;
+}
+
+/**
+ * A platform stack whose ContainerCluster owns Fargate, Fargate Spot, an on-demand Graviton group, a Spot
+ * x86 group and Managed Instances, with a shared HTTPS load balancer and log key. Application stacks are
+ * added by the tests.
+ */
+export function ecsCapacityPlatformStacks(): EcsCapacityPlatformStacks {
+  const app = newApp();
+  const platform = new Stack(app, 'Platform');
+  const network = new PlatformVpc(platform, 'Network');
+  const logKey = new LogEncryptionKey(platform, 'LogKey');
+  const cluster = new ContainerCluster(platform, 'Cluster', { vpc: network.vpc, logEncryptionKey: logKey });
+  const onDemand = cluster.addEc2Capacity('OnDemand', { instanceType: new ec2.InstanceType('m7g.large') });
+  const spot = cluster.addEc2Capacity('Spot', {
+    instanceType: new ec2.InstanceType('m7i.large'), spot: true, minInstances: 0,
+  });
+  const managedInstances = cluster.addManagedInstancesCapacity('Managed', {
+    instanceRequirements: { vCpuCountMin: 2, memoryMin: Size.gibibytes(4) },
+  });
+  const loadBalancer = new ServiceLoadBalancer(platform, 'LoadBalancer', {
+    vpc: network.vpc,
+    certificate: acm.Certificate.fromCertificateArn(platform, 'Cert', CERT_ARN),
+  });
+  return { app, platform, network, cluster, onDemand, spot, managedInstances, logKey, loadBalancer };
 }

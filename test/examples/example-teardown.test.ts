@@ -35,7 +35,7 @@ describe('ECS examples and cdk destroy', () => {
   test('acknowledges the NIST and HIPAA deletion-protection findings in the example, with a reason naming the prop', () => {
     const copied = new EcsFargateWebStack(newApp(), 'Copied', { deletionProtection: false });
     expect(complianceRuleIds(copied)).toEqual([]);
-    const acknowledged = JSON.stringify(copied.web.loadBalancer.loadBalancer.node.metadata.map((m) => m.data));
+    const acknowledged = JSON.stringify(copied.web.loadBalancer!.loadBalancer.node.metadata.map((m) => m.data));
     expect(acknowledged).toMatch(/NIST\.800\.53\.R5-ELBDeletionProtectionEnabled.*deletionProtection: false because the example app/);
     expect(acknowledged).toMatch(/HIPAA\.Security-ELBDeletionProtectionEnabled/);
   });

@@ -133,3 +133,26 @@ describe('example EksKarpenterFargate', () => {
     expect(manifestsOf(template.toJSON()).find((o) => o.kind === 'EC2NodeClass')).toMatchObject({ spec: { amiSelectorTerms: [{ alias: 'bottlerocket@latest' }] } });
   });
 });
+
+describe('example EcsPlatform with EcsWebApps and EcsWorkerApps', () => {
+  const platform = example('EcsPlatform');
+  const dependenciesOf = (id: string) => example(id).stack.dependencies.map((s) => s.stackName);
+
+  test('keeps the cluster, capacity and load balancer in the platform stack, which depends on no application stack', () => {
+    platform.template.resourceCountIs('AWS::ECS::CapacityProvider', 3);
+    platform.template.resourceCountIs('AWS::ECS::Service', 0);
+    expect(dependenciesOf('EcsPlatform')).toEqual([]);
+    expect(dependenciesOf('EcsWebApps')).toContain('EcsPlatform');
+    expect(dependenciesOf('EcsWorkerApps')).toContain('EcsPlatform');
+  });
+
+  test('runs the web stack on Fargate and Fargate Spot, and the worker stack on EC2, Managed Instances and a daemon', () => {
+    example('EcsWebApps').template.hasResourceProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Base: 1, Weight: 1 }, { CapacityProvider: 'FARGATE_SPOT', Weight: 3 }],
+    });
+    const workers = Object.values<any>(example('EcsWorkerApps').template.findResources('AWS::ECS::Service')).map((s) => s.Properties);
+    expect(workers.filter((s) => s.SchedulingStrategy === 'DAEMON')).toHaveLength(1);
+    expect(workers.filter((s) => s.CapacityProviderStrategy?.length === 2)).toHaveLength(1);
+    example('EcsWorkerApps').template.hasResourceProperties('AWS::ECS::TaskDefinition', { RequiresCompatibilities: ['MANAGED_INSTANCES'] });
+  });
+});
