@@ -1,13 +1,3 @@
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { PersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
-import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import { Service } from 'kubernetes-models/v1/Service';
-import { IngressClass } from 'kubernetes-models/networking.k8s.io/v1/IngressClass';
-import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import Ajv from 'ajv';
 
 /** A Kubernetes object as a manifest custom resource applies it. */
@@ -19,26 +9,43 @@ export interface KubernetesObject {
 }
 
 /**
+ * kubernetes-models 5 (schemas of Kubernetes 1.36.0) is ESM only: jest loads it through
+ * test/esm-packages.js. Each model is required on first use, so a test that validates nothing pays nothing.
+ */
+type Model = new (object: unknown) => { validate(): void };
+function model(path: string): Model {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(`kubernetes-models/${path}`)[name] as Model;
+}
+
+/**
  * The kinds the library and its examples apply, each at a GA group/version that Kubernetes 1.36 serves
- * (all GA since 1.19 or earlier, none deprecated), with its model from kubernetes-models 4.5.1, whose
- * OpenAPI schemas are Kubernetes 1.33.0's (5.x has 1.36's but needs Node.js 22 and ESM).
+ * (all GA since 1.19 or earlier, none deprecated), with its model from kubernetes-models 5.1.0, whose
+ * OpenAPI schemas are Kubernetes 1.36.0's; each is `<apiVersion>/<kind>`, also the model's module path.
  * A new kind fails the test until it is checked and added here.
  */
-const SERVED_KINDS: Record<string, { validate(object: KubernetesObject): void }> = {
-  'v1/Namespace': { validate: (o) => new Namespace(o as any).validate() },
-  'v1/ConfigMap': { validate: (o) => new ConfigMap(o as any).validate() },
-  'v1/PersistentVolume': { validate: (o) => new PersistentVolume(o as any).validate() },
-  'v1/PersistentVolumeClaim': { validate: (o) => new PersistentVolumeClaim(o as any).validate() },
-  'storage.k8s.io/v1/StorageClass': { validate: (o) => new StorageClass(o as any).validate() },
-  'networking.k8s.io/v1/IngressClass': { validate: (o) => new IngressClass(o as any).validate() },
+/** A kind kubernetes-models has a model for, validated by it. */
+function modelValidator(path: string): { validate(object: KubernetesObject): void } {
+  return { validate: (object) => new (model(path))(object).validate() };
+}
+
+const SERVED_KINDS: Record<string, { validate(object: KubernetesObject): void }> = Object.fromEntries([
+  'v1/Namespace',
+  'v1/ConfigMap',
+  'v1/PersistentVolume',
+  'v1/PersistentVolumeClaim',
+  'storage.k8s.io/v1/StorageClass',
+  'networking.k8s.io/v1/IngressClass',
   // The HPA example workload (examples/eks-autoscaling-stack.ts): autoscaling/v2 GA since 1.23, policy/v1 since 1.21.
-  'v1/Service': { validate: (o) => new Service(o as any).validate() },
-  'apps/v1/Deployment': { validate: (o) => new Deployment(o as any).validate() },
-  'autoscaling/v2/HorizontalPodAutoscaler': { validate: (o) => new HorizontalPodAutoscaler(o as any).validate() },
-  'policy/v1/PodDisruptionBudget': { validate: (o) => new PodDisruptionBudget(o as any).validate() },
-  'karpenter.k8s.aws/v1/EC2NodeClass': crdValidator('karpenter.k8s.aws_ec2nodeclasses'),
-  'karpenter.sh/v1/NodePool': crdValidator('karpenter.sh_nodepools'),
-};
+  'v1/Service',
+  'apps/v1/Deployment',
+  'autoscaling/v2/HorizontalPodAutoscaler',
+  'policy/v1/PodDisruptionBudget',
+].map((path) => [path, modelValidator(path)]));
+// Karpenter's custom resources, which kubernetes-models has no model for.
+SERVED_KINDS['karpenter.k8s.aws/v1/EC2NodeClass'] = crdValidator('karpenter.k8s.aws_ec2nodeclasses');
+SERVED_KINDS['karpenter.sh/v1/NodePool'] = crdValidator('karpenter.sh_nodepools');
 
 /**
  * A custom resource checked against the OpenAPI schema of its CRD (test/fixtures/karpenter-crds: Karpenter
