@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -305,7 +306,7 @@ describe('PlatformCluster, choices', () => {
 
   test('installs further add-ons after node groups and profiles', () => {
     const seen: number[] = [];
-    const addon: IClusterAddon = { name: 'probe', install: (c) => { seen.push(c.nodegroups.length); } };
+    const addon: IClusterAddon = { name: 'probe', install: (scope, c) => { seen.push((c as PlatformCluster).nodegroups.length); return new Construct(scope, 'Probe'); } };
     const { platform } = build({ nodegroups: [{ id: 'N' }], addons: [addon] });
     expect(seen).toEqual([1]);
     expect(platform.addons.map((a) => a.name)).toContain('probe');

@@ -1,11 +1,13 @@
-import type { PlatformCluster } from '../platform-cluster';
+import { Construct } from 'constructs';
+import type { IPlatformCluster } from '../platform-cluster-ref';
 
 /**
- * An add-on a {@link PlatformCluster} installs: an EKS managed add-on, a Helm chart or manifests,
- * with the IAM it needs. One file per add-on in this folder.
+ * An add-on a cluster installs: an EKS managed add-on (extend `ManagedClusterAddon`) or a Helm chart
+ * (extend `HelmClusterAddon`), with the IAM it needs. One file per add-on in this folder.
  *
- * An add-on that needs another takes it as a constructor argument and adds a construct dependency;
- * nothing is looked up by name.
+ * An add-on object holds settings only: it can be installed on several clusters, and each install returns
+ * a construct of its own. An add-on that needs another takes it as a constructor argument and adds a
+ * construct dependency; nothing is looked up by name.
  */
 export interface IClusterAddon {
   /**
@@ -15,8 +17,9 @@ export interface IClusterAddon {
   readonly name: string;
 
   /**
-   * Creates the add-on's resources under the cluster's scope. Called once, by `PlatformCluster.addAddon`.
+   * Creates the add-on's resources under `scope` and returns the construct that holds them.
+   * @param scope where to create them: the cluster, or a construct in another stack (an add-ons stack)
    * @param cluster the cluster to install into
    */
-  install(cluster: PlatformCluster): void;
+  install(scope: Construct, cluster: IPlatformCluster): Construct;
 }

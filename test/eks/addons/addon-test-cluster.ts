@@ -1,8 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IClusterAddon } from '../../../lib/eks/addons/cluster-addon';
-import { PlatformCluster, PlatformClusterProps } from '../../../lib/eks/platform-cluster';
+import { PlatformCluster } from '../../../lib/eks/platform-cluster';
+import { PlatformClusterProps } from '../../../lib/eks/platform-cluster-props';
 import { newStack } from '../../helpers';
 import { renderTokens } from '../../kubernetes-manifests';
 
@@ -27,6 +28,25 @@ export function clusterWith(options: TestClusterOptions = {}): { stack: Stack; c
   const stack = newStack();
   const cluster = new PlatformCluster(stack, 'Cluster', clusterProps(options));
   return { stack, cluster };
+}
+
+// Every install through PlatformCluster.addAddon (the addons prop included) is kept, so tests read the
+// installation of an add-on object they hold.
+const INSTALLATIONS = new Map<IClusterAddon, Construct>();
+const addAddon = PlatformCluster.prototype.addAddon;
+PlatformCluster.prototype.addAddon = function (this: PlatformCluster, addon: IClusterAddon, scope?: Construct): Construct {
+  const installation = addAddon.call(this, addon, scope);
+  INSTALLATIONS.set(addon, installation);
+  return installation;
+};
+
+/** The construct the last install of an add-on object created (through clusterWith or synthWith). */
+export function installationOf<T extends Construct>(addon: { install(scope: Construct, cluster: any): T }): T {
+  const installation = INSTALLATIONS.get(addon as unknown as IClusterAddon);
+  if (!installation) {
+    throw new Error('not installed through clusterWith');
+  }
+  return installation as T;
 }
 
 /** Like clusterWith, and the synthesized template. */
