@@ -13,7 +13,7 @@ import type { IPlatformCluster, PlatformClusterAttributes } from './platform-clu
  * exist before this stack deploys anyway.
  */
 export class ImportedPlatformCluster extends Construct implements IPlatformCluster {
-  public readonly cluster: eks.ICluster;
+  public readonly eksCluster: eks.ICluster;
   public readonly vpc: ec2.IVpc;
   public readonly version: eks.KubernetesVersion;
   public readonly kubectlEnabled: boolean;
@@ -28,7 +28,7 @@ export class ImportedPlatformCluster extends Construct implements IPlatformClust
     this.version = attrs.version;
     this.kubectlEnabled = attrs.kubectlProvider !== undefined;
     this.podIdentityAgentInstalled = attrs.podIdentityAgent ?? true;
-    this.cluster = eks.Cluster.fromClusterAttributes(this, 'Cluster', {
+    this.eksCluster = eks.Cluster.fromClusterAttributes(this, 'Cluster', {
       clusterName: attrs.clusterName,
       vpc: attrs.vpc,
       clusterSecurityGroupId: attrs.clusterSecurityGroupId,

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { IClusterAddon } from './addons/cluster-addon';
+import type { ClusterAddon } from './addons/cluster-addon';
 import type { CoreDnsAddon } from './addons/coredns';
 import type { KubeProxyAddon } from './addons/kube-proxy';
 import type { PodIdentityAgentAddon } from './addons/pod-identity-agent';
@@ -155,6 +155,6 @@ export interface PlatformClusterProps {
    * Further add-ons, installed at the end of the constructor after node groups and profiles.
    * @default - none
    */
-  readonly addons?: IClusterAddon[];
+  readonly addons?: ClusterAddon[];
 }
 

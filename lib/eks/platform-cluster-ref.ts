@@ -17,7 +17,7 @@ import { IConstruct } from 'constructs';
  */
 export interface IPlatformCluster extends IConstruct {
   /** The EKS cluster (created by `PlatformCluster`, or imported). */
-  readonly cluster: eks.ICluster;
+  readonly eksCluster: eks.ICluster;
   /** The VPC the cluster runs in. */
   readonly vpc: ec2.IVpc;
   /** The cluster's Kubernetes version. */

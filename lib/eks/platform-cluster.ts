@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { IClusterAddon } from './addons/cluster-addon';
+import { ClusterAddon } from './addons/cluster-addon';
 import { CoreDnsAddon } from './addons/coredns';
 import { KubeProxyAddon } from './addons/kube-proxy';
 import { ManagedAddonInstallation } from './addons/managed-addon';
@@ -111,7 +111,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
   /** The coredns add-on. */
   public readonly coreDns: ManagedAddonInstallation;
   /** Add-ons installed through props and `addAddon`, in order (the four core add-ons first). */
-  public readonly addons: IClusterAddon[] = [];
+  public readonly addons: ClusterAddon[] = [];
 
   private readonly privateSubnets: ec2.ISubnet[];
   private readonly ordering: ClusterOrdering;
@@ -218,6 +218,11 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
     this.node.addValidation({ validate: () => this.validateCompute() });
   }
 
+  /** The EKS cluster, as IPlatformCluster exposes it (the same object as `cluster`). */
+  public get eksCluster(): eks.ICluster {
+    return this.cluster;
+  }
+
   /** True when there are Fargate profiles and no node group: CoreDNS then runs on Fargate. */
   public get fargateOnly(): boolean {
     return this.ordering.fargateOnly;
@@ -277,7 +282,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
    * @param addon the add-on
    * @param scope where to create it; a construct in another stack creates the add-on there
    */
-  public addAddon(addon: IClusterAddon, scope?: Construct): Construct {
+  public addAddon(addon: ClusterAddon, scope?: Construct): Construct {
     if (this.addons.some((a) => a.name === addon.name)) {
       throw new Error(`addons: '${addon.name}' is already installed on ${this.node.path}, got it again; install each add-on once`);
     }
@@ -338,7 +343,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
     return this.ordering.addProfile(profile, selectors, podExecutionRole, profileName);
   }
 
-  private addCoreAddon(addon: IClusterAddon): Construct {
+  private addCoreAddon(addon: ClusterAddon): Construct {
     return this.addAddon(addon);
   }
 

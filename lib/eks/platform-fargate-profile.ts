@@ -42,7 +42,7 @@ export class PlatformFargateProfile extends Construct {
     }
     this.podExecutionRole = options.podExecutionRole ?? this.createRole();
     this.profile = new eks.CfnFargateProfile(this, 'Resource', {
-      clusterName: cluster.cluster.clusterName,
+      clusterName: cluster.eksCluster.clusterName,
       fargateProfileName: options.fargateProfileName,
       podExecutionRoleArn: this.podExecutionRole.roleArn,
       selectors: options.selectors.map((s) => ({ namespace: s.namespace, labels: Object.entries(s.labels ?? {}).map(([key, value]) => ({ key, value })) })),

@@ -67,7 +67,7 @@ export function buildNodegroup(scope: Construct, cluster: IPlatformCluster, id: 
   const launchTemplate = nodeLaunchTemplate(scope, ids.launchTemplate, resolved.amiType, options);
   const nodeRole = options.nodeRole ?? createNodeRole(scope, ids.nodeRole, id);
   const nodegroup = new eks.Nodegroup(scope, ids.nodegroup, {
-    cluster: cluster.cluster,
+    cluster: cluster.eksCluster,
     nodegroupName: options.nodegroupName,
     amiType: resolved.amiType,
     instanceTypes: resolved.instanceTypes,

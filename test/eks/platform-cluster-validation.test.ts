@@ -6,7 +6,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ComplianceReport, ContainerInsights, PlatformCluster, PlatformClusterProps, PlatformNodegroupOptions, PlatformVpc, VpcLayout } from '../../lib';
-import { IClusterAddon } from '../../lib/eks/addons/cluster-addon';
+import { ClusterAddon } from '../../lib/eks/addons/cluster-addon';
 import { complianceRuleIds, newStack } from '../helpers';
 
 function cluster(props: PlatformClusterProps = {}): PlatformCluster {
@@ -118,7 +118,7 @@ describe('PlatformCluster rejects bad input at synth', () => {
   });
 
   test('fails when an add-on is installed twice', () => {
-    const addon: IClusterAddon = { name: 'probe', install: (scope) => new Construct(scope, 'Probe') };
+    const addon: ClusterAddon = { name: 'probe', install: (scope) => new Construct(scope, 'Probe') };
     const platform = cluster({ kubectl: false, addons: [addon] });
     expect(() => platform.addAddon({ name: 'probe', install: (scope) => new Construct(scope, 'Probe2') })).toThrow(/^addons: 'probe' is already installed on Test\/Platform, got it again; install each add-on once$/);
   });

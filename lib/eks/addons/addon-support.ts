@@ -127,7 +127,7 @@ export function createManagedAddon(scope: Construct, id: string, cluster: IPlatf
   const addon = new eks.CfnAddon(scope, id, {
     addonName: spec.addonName,
     addonVersion: version.version,
-    clusterName: cluster.cluster.clusterName,
+    clusterName: cluster.eksCluster.clusterName,
     resolveConflicts: 'OVERWRITE',
     configurationValues: Lazy.string({
       produce: () => {

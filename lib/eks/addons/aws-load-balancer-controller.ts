@@ -6,7 +6,7 @@ import { Compliance } from '../../compliance/acknowledge';
 import type { IPlatformCluster } from '../platform-cluster-ref';
 import { podIdentityRole, requireFargateSelection, validateKubernetesName } from './addon-support';
 import { HELM_CHARTS } from './addon-versions';
-import type { IClusterAddon } from './cluster-addon';
+import { ClusterAddon } from './cluster-addon';
 import { HelmAddonInstallation } from './helm-addon';
 import { loadBalancerControllerPolicyDocument } from './lb-controller-iam-policy';
 
@@ -88,11 +88,12 @@ export interface AwsLoadBalancerControllerProps {
  * LoadBalancer Services you create yourself must be deleted before the stack, or be created in the
  * stack with `addLoadBalancedResource`; otherwise their load balancers outlive the cluster.
  */
-export class AwsLoadBalancerController implements IClusterAddon {
+export class AwsLoadBalancerController extends ClusterAddon {
   public readonly name: string = LB_CONTROLLER_NAME;
   private readonly props: AwsLoadBalancerControllerProps;
 
   constructor(props: AwsLoadBalancerControllerProps = {}) {
+    super();
     const chartVersion = props.chartVersion;
     if (chartVersion !== undefined && !Token.isUnresolved(chartVersion) && !/^\d+\.\d+\.\d+$/.test(chartVersion)) {
       throw new Error(`chartVersion: not a Helm chart version, got '${chartVersion}'; pass a version such as '${LB_CONTROLLER_CHART_VERSION}' (no leading v)`);
@@ -191,7 +192,7 @@ export class AwsLoadBalancerControllerInstallation extends HelmAddonInstallation
     if (identityType === eks.IdentityType.POD_IDENTITY) {
       const role = podIdentityRole(this, 'Role', `AWS Load Balancer Controller of ${cluster.node.path}, through EKS Pod Identity`, [policy]);
       const association = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
-        clusterName: cluster.cluster.clusterName,
+        clusterName: cluster.eksCluster.clusterName,
         namespace: LB_CONTROLLER_NAMESPACE,
         serviceAccount: LB_CONTROLLER_NAME,
         roleArn: role.roleArn,
@@ -200,7 +201,7 @@ export class AwsLoadBalancerControllerInstallation extends HelmAddonInstallation
       binding = association;
     } else {
       // Fargate pods cannot use Pod Identity: the role trusts the cluster's OIDC provider for this one service account.
-      const provider = cluster.cluster.openIdConnectProvider;
+      const provider = cluster.eksCluster.openIdConnectProvider;
       const issuer = provider.openIdConnectProviderIssuer;
       const conditions = new CfnJson(this, 'IrsaConditions', {
         value: {
@@ -246,7 +247,7 @@ export class AwsLoadBalancerControllerInstallation extends HelmAddonInstallation
     const className = props.ingressClassName ?? DEFAULT_INGRESS_CLASS;
     const isDefault = props.defaultIngressClass ?? true;
     const ingressClass = new eks.KubernetesManifest(this, 'IngressClass', {
-      cluster: cluster.cluster,
+      cluster: cluster.eksCluster,
       manifest: [{
         apiVersion: 'networking.k8s.io/v1',
         kind: 'IngressClass',
@@ -283,7 +284,7 @@ export class AwsLoadBalancerControllerInstallation extends HelmAddonInstallation
 
   protected chartValues(): { [key: string]: any } {
     const values: Record<string, unknown> = {
-      clusterName: this.cluster.cluster.clusterName,
+      clusterName: this.cluster.eksCluster.clusterName,
       region: Stack.of(this).region,
       vpcId: this.cluster.vpc.vpcId,
       replicaCount: this.props.replicas ?? DEFAULT_REPLICAS,

@@ -10,7 +10,7 @@ import { validateLogRetention } from '../../compliance/log-retention';
 import type { IPlatformCluster } from '../platform-cluster-ref';
 import { bindPodIdentity, createManagedAddon, podIdentityRole } from './addon-support';
 import type { AddonVersion } from './addon-version';
-import type { IClusterAddon } from './cluster-addon';
+import { ClusterAddon } from './cluster-addon';
 
 /** The EKS add-on name. */
 const ADDON_NAME = 'amazon-cloudwatch-observability';
@@ -71,11 +71,12 @@ export interface ContainerInsightsProps {
  * none; a warning says so, and only Fargate logging is set up. Pods that start before the aws-logging
  * ConfigMap exists log nowhere until they restart.
  */
-export class ContainerInsights implements IClusterAddon {
+export class ContainerInsights extends ClusterAddon {
   public readonly name: string = ADDON_NAME;
   private readonly props: ContainerInsightsProps;
 
   constructor(props: ContainerInsightsProps = {}) {
+    super();
     validateLogRetention('fargateLogRetention', props.fargateLogRetention);
     this.props = props;
   }
@@ -145,7 +146,7 @@ export class ContainerInsightsInstallation extends Construct {
 
   private installFargateLogging(scope: Construct, cluster: IPlatformCluster): { logGroup: logs.LogGroup; manifest: eks.KubernetesManifest } {
     const logGroup = new logs.LogGroup(scope, 'FargateLogGroup', {
-      logGroupName: `/aws/eks/${cluster.cluster.clusterName}/fargate`,
+      logGroupName: `/aws/eks/${cluster.eksCluster.clusterName}/fargate`,
       retention: this.props.fargateLogRetention ?? DEFAULT_FARGATE_LOG_RETENTION,
       encryptionKey: this.props.fargateLogKey ?? new LogEncryptionKey(scope, 'FargateLogKey', { description: `Encrypts the Fargate pod logs of ${cluster.node.path}` }),
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
@@ -175,7 +176,7 @@ export class ContainerInsightsInstallation extends Construct {
     }
 
     const manifest = new eks.KubernetesManifest(scope, 'FargateLogging', {
-      cluster: cluster.cluster,
+      cluster: cluster.eksCluster,
       manifest: [
         {
           apiVersion: 'v1',

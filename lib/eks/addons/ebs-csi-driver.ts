@@ -173,7 +173,7 @@ export class EbsCsiDriverInstallation extends ManagedAddonInstallation {
     }
     const isDefault = this.props.defaultStorageClass ?? true;
     const storageClass = new eks.KubernetesManifest(this, 'StorageClass', {
-      cluster: cluster.cluster,
+      cluster: cluster.eksCluster,
       manifest: [{
         apiVersion: 'storage.k8s.io/v1',
         kind: 'StorageClass',

@@ -9,7 +9,7 @@ import { Compliance } from '../../compliance/acknowledge';
 import type { IPlatformCluster } from '../platform-cluster-ref';
 import { awsManagedServiceRolePolicy, bindPodIdentity, createManagedAddon, podIdentityRole, requireKubectl, validateKubernetesName } from './addon-support';
 import type { AddonVersion } from './addon-version';
-import type { IClusterAddon } from './cluster-addon';
+import { ClusterAddon } from './cluster-addon';
 import { ReclaimPolicy } from './reclaim-policy';
 
 /** The EKS add-on name. */
@@ -161,11 +161,12 @@ export interface EfsStaticVolume {
  * `ClientRootAccess` to any principal that may mount; every mount here goes through an access point that
  * enforces a POSIX user, so no client acts as root unless a static volume's `posixId` is 0.
  */
-export class EfsCsiDriver implements IClusterAddon {
+export class EfsCsiDriver extends ClusterAddon {
   public readonly name: string = ADDON_NAME;
   private readonly props: EfsCsiDriverProps;
 
   constructor(props: EfsCsiDriverProps = {}) {
+    super();
     validateKubernetesName('storageClassName', props.storageClassName);
     this.props = props;
   }
@@ -268,7 +269,7 @@ export class EfsCsiDriverInstallation extends Construct {
       actions: [CLIENT_MOUNT],
       conditions: { Null: { [ACCESS_POINT_ARN_KEY]: 'true' } },
     }));
-    fileSystem.connections.allowDefaultPortFrom(cluster.cluster.clusterSecurityGroup, 'NFS from the EKS cluster security group (nodes and Fargate pods)');
+    fileSystem.connections.allowDefaultPortFrom(cluster.eksCluster.clusterSecurityGroup, 'NFS from the EKS cluster security group (nodes and Fargate pods)');
     if (automaticBackups) {
       Compliance.acknowledgeAll(fileSystem, ['NIST.800.53.R5-EFSInBackupPlan', 'HIPAA.Security-EFSInBackupPlan'].map((ruleId) => ({
         ruleId,
@@ -312,7 +313,7 @@ export class EfsCsiDriverInstallation extends Construct {
     // (terraform-aws-modules/terraform-aws-eks issue 3520; for efs-csi-node-sa, aws-efs-csi-driver issue 1759,
     // open, whose workaround is a standalone association, as here).
     const nodeAssociation = new eks.CfnPodIdentityAssociation(this, 'NodePodIdentityAssociation', {
-      clusterName: cluster.cluster.clusterName,
+      clusterName: cluster.eksCluster.clusterName,
       namespace: DRIVER_NAMESPACE,
       serviceAccount: NODE_SERVICE_ACCOUNT,
       roleArn: nodeRole.roleArn,
@@ -327,7 +328,7 @@ export class EfsCsiDriverInstallation extends Construct {
     this.addon = addon;
 
     const storageClass = new eks.KubernetesManifest(this, 'StorageClass', {
-      cluster: cluster.cluster,
+      cluster: cluster.eksCluster,
       manifest: [{
         apiVersion: 'storage.k8s.io/v1',
         kind: 'StorageClass',
@@ -383,7 +384,7 @@ export class EfsCsiDriverInstallation extends Construct {
     this.allowStaticMounts(this.fileSystem);
     const volumeName = `${options.namespace}-${options.claimName}`;
     const manifest = new eks.KubernetesManifest(this, id, {
-      cluster: cluster.cluster,
+      cluster: cluster.eksCluster,
       manifest: [
         {
           apiVersion: 'v1',

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { IPlatformCluster } from '../platform-cluster-ref';
 import { requireKubectl } from './addon-support';
 import { HELM_CHARTS } from './addon-versions';
-import type { IClusterAddon } from './cluster-addon';
+import { ClusterAddon } from './cluster-addon';
 
 /**
  * Helm's own timeout: below the 15 minutes the kubectl handler Lambda may run (aws-cdk issue 22257),
@@ -77,7 +77,7 @@ export class HelmAddonInstallation extends Construct {
     this.chartVersion = version;
     props.cluster.registerAddon(props.name, this);
     this.chart = new eks.HelmChart(this, 'Chart', {
-      cluster: props.cluster.cluster,
+      cluster: props.cluster.eksCluster,
       chart: props.chart,
       repository: props.repository,
       version,
@@ -133,12 +133,13 @@ export interface HelmClusterAddonProps {
  * chart that needs no IAM, or extend it: override `install` to return your own `HelmAddonInstallation`
  * subclass (TypeScript and Python alike).
  */
-export class HelmClusterAddon implements IClusterAddon {
+export class HelmClusterAddon extends ClusterAddon {
   public readonly name: string;
   /** The settings the add-on was created with. */
   protected readonly options: HelmClusterAddonProps;
 
   constructor(props: HelmClusterAddonProps) {
+    super();
     this.name = props.name ?? props.chart;
     this.options = props;
   }

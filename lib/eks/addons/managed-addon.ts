@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { IPlatformCluster } from '../platform-cluster-ref';
 import { bindPodIdentity, createManagedAddon } from './addon-support';
 import type { AddonVersion } from './addon-version';
-import type { IClusterAddon } from './cluster-addon';
+import { ClusterAddon } from './cluster-addon';
 
 /** When an EKS managed add-on is created relative to the cluster's node groups and Fargate profiles. */
 export enum ComputeOrder {
@@ -128,12 +128,13 @@ export interface ManagedClusterAddonProps extends ManagedAddonOptions {
  * add-on that needs no IAM (`new ManagedClusterAddon({ addonName: 'snapshot-controller' })`), or extend it:
  * override `install` to return your own `ManagedAddonInstallation` subclass (TypeScript and Python alike).
  */
-export class ManagedClusterAddon implements IClusterAddon {
+export class ManagedClusterAddon extends ClusterAddon {
   public readonly name: string;
   /** The settings the add-on was created with. */
   protected readonly options: ManagedClusterAddonProps;
 
   constructor(props: ManagedClusterAddonProps) {
+    super();
     this.name = props.addonName;
     this.options = props;
   }

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct, IConstruct } from 'constructs';
-import { IClusterAddon } from '../../../lib/eks/addons/cluster-addon';
+import { ClusterAddon } from '../../../lib/eks/addons/cluster-addon';
 import { PlatformCluster } from '../../../lib/eks/platform-cluster';
 import { PlatformClusterProps } from '../../../lib/eks/platform-cluster-props';
 import { newStack } from '../../helpers';
@@ -18,7 +18,7 @@ export enum Compute {
 }
 
 export interface TestClusterOptions {
-  readonly addons?: IClusterAddon[];
+  readonly addons?: ClusterAddon[];
   readonly compute?: Compute;
   readonly kubectl?: boolean;
 }
@@ -32,9 +32,9 @@ export function clusterWith(options: TestClusterOptions = {}): { stack: Stack; c
 
 // Every install through PlatformCluster.addAddon (the addons prop included) is kept, so tests read the
 // installation of an add-on object they hold.
-const INSTALLATIONS = new Map<IClusterAddon, Construct>();
+const INSTALLATIONS = new Map<ClusterAddon, Construct>();
 const addAddon = PlatformCluster.prototype.addAddon;
-PlatformCluster.prototype.addAddon = function (this: PlatformCluster, addon: IClusterAddon, scope?: Construct): Construct {
+PlatformCluster.prototype.addAddon = function (this: PlatformCluster, addon: ClusterAddon, scope?: Construct): Construct {
   const installation = addAddon.call(this, addon, scope);
   INSTALLATIONS.set(addon, installation);
   return installation;
@@ -42,7 +42,7 @@ PlatformCluster.prototype.addAddon = function (this: PlatformCluster, addon: ICl
 
 /** The construct the last install of an add-on object created (through clusterWith or synthWith). */
 export function installationOf<T extends Construct>(addon: { install(scope: Construct, cluster: any): T }): T {
-  const installation = INSTALLATIONS.get(addon as unknown as IClusterAddon);
+  const installation = INSTALLATIONS.get(addon as unknown as ClusterAddon);
   if (!installation) {
     throw new Error('not installed through clusterWith');
   }
