@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { PlatformCluster } from '../lib';
 import { EcsEc2BinpackStack } from './ecs-ec2-binpack';
 import { EcsFargateWebStack } from './ecs-fargate-web';
 import { EcsSharedAlbStack } from './ecs-shared-alb';
@@ -7,6 +8,7 @@ import { exampleAppProps } from './example-teardown';
 import { EksClusterStack } from './eks-cluster-stack';
 import { EksFargateOnlyStack } from './eks-fargate-only-stack';
 import { EksFullPlatformStack } from './eks-full-platform-stack';
+import { EksAddonsStack, EksNodegroupStack, EksPlatformStack } from './eks-platform-stacks';
 import { FoundationStack } from './foundation-stack';
 
 /** An example stack and the id bin/app.ts gives it. */
@@ -28,4 +30,13 @@ export const EXAMPLES: Example[] = [
   { id: 'EksCluster', create: (s, id) => new EksClusterStack(s, id) },
   { id: 'EksFargateOnly', create: (s, id) => new EksFargateOnlyStack(s, id) },
   { id: 'EksFullPlatform', create: (s, id) => new EksFullPlatformStack(s, id) },
+  // One composition in three stacks: the later two take the cluster of the first, which they find in the app.
+  { id: 'EksPlatform', create: (s, id) => new EksPlatformStack(s, id) },
+  { id: 'EksPlatformAddons', create: (s, id) => new EksAddonsStack(s, id, { platform: eksPlatform(s) }) },
+  { id: 'EksPlatformNodegroups', create: (s, id) => new EksNodegroupStack(s, id, { platform: eksPlatform(s) }) },
 ];
+
+/** The cluster of the EksPlatform example stack, created earlier in the same app. */
+function eksPlatform(app: Construct): PlatformCluster {
+  return (app.node.findChild('EksPlatform') as EksPlatformStack).platform;
+}

@@ -82,3 +82,17 @@ describe('example EksFullPlatform', () => {
     expect(template.toJSON().Resources[volumeId].DependsOn).toContain(namespaceId);
   });
 });
+
+describe('example EksPlatform with its add-ons and node group stacks', () => {
+  test('puts the add-ons and the team node group in their own stacks, which depend on the platform stack only', () => {
+    const platform = example('EksPlatform').stack;
+    const addons = example('EksPlatformAddons').stack;
+    const nodegroups = example('EksPlatformNodegroups').stack;
+    expect(platform.dependencies).toEqual([]);
+    expect(addons.dependencies).toEqual([platform]);
+    expect(nodegroups.dependencies).toEqual([platform]);
+    example('EksPlatformAddons').template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
+    example('EksPlatformAddons').template.resourceCountIs('AWS::EKS::Addon', 2);
+    example('EksPlatformNodegroups').template.hasResourceProperties('AWS::EKS::Nodegroup', { CapacityType: 'SPOT', AmiType: 'AL2023_ARM_64_STANDARD' });
+  });
+});
