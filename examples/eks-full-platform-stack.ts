@@ -3,7 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import {
-  AwsLoadBalancerController, ContainerInsights, EbsCsiDriver, EfsCsiDriver, EfsStaticVolume, MetricsServer, PlatformCluster, PlatformVpc,
+  AwsLoadBalancerController, ContainerInsights, ContainerInsightsInstallation, EbsCsiDriver, EfsCsiDriver, EfsCsiDriverInstallation, EfsStaticVolume,
+  MetricsServer, PlatformCluster, PlatformVpc,
 } from '../lib';
 
 /** The namespace whose pods run on Fargate. */
@@ -21,8 +22,8 @@ export class EksFullPlatformStack extends Stack {
   public readonly platform: PlatformCluster;
   public readonly loadBalancerController: AwsLoadBalancerController;
   public readonly ebsCsiDriver: EbsCsiDriver;
-  public readonly efsCsiDriver: EfsCsiDriver;
-  public readonly containerInsights: ContainerInsights;
+  public readonly efsCsiDriver: EfsCsiDriverInstallation;
+  public readonly containerInsights: ContainerInsightsInstallation;
   public readonly metricsServer: MetricsServer;
   public readonly serverlessVolume: EfsStaticVolume;
 
@@ -32,16 +33,17 @@ export class EksFullPlatformStack extends Stack {
 
     this.loadBalancerController = new AwsLoadBalancerController();
     this.ebsCsiDriver = new EbsCsiDriver();
-    this.efsCsiDriver = new EfsCsiDriver();
-    this.containerInsights = new ContainerInsights();
     this.metricsServer = new MetricsServer();
 
     this.platform = new PlatformCluster(this, 'Cluster', {
       vpc: this.network.vpc,
       nodegroups: [{ id: 'General', instanceTypes: [new ec2.InstanceType('m7i.large')], minSize: 2, maxSize: 6 }],
       fargateProfiles: [{ id: 'Serverless', selectors: [{ namespace: SERVERLESS_NAMESPACE }] }],
-      addons: [this.loadBalancerController, this.ebsCsiDriver, this.efsCsiDriver, this.containerInsights, this.metricsServer],
+      addons: [this.loadBalancerController, this.ebsCsiDriver, this.metricsServer],
     });
+    // Installed directly for the typed installation: its file system and log group are read below.
+    this.efsCsiDriver = new EfsCsiDriver().install(this.platform, this.platform);
+    this.containerInsights = new ContainerInsights().install(this.platform, this.platform);
 
     // Pods on Fargate mount EFS only through static volumes; the claim lives in their namespace.
     const namespace = new eks.KubernetesManifest(this, 'ServerlessNamespace', {
@@ -52,7 +54,7 @@ export class EksFullPlatformStack extends Stack {
     this.serverlessVolume.manifest.node.addDependency(namespace);
 
     new CfnOutput(this, 'ClusterName', { value: this.platform.cluster.clusterName });
-    new CfnOutput(this, 'FileSystemId', { value: this.efsCsiDriver.fileSystem!.fileSystemId });
+    new CfnOutput(this, 'FileSystemId', { value: this.efsCsiDriver.fileSystem.fileSystemId });
     new CfnOutput(this, 'FargateLogGroup', { value: this.containerInsights.fargateLogGroup!.logGroupName });
   }
 }

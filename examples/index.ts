@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { PlatformCluster } from '../lib';
 import { EcsEc2BinpackStack } from './ecs-ec2-binpack';
 import { EcsFargateWebStack } from './ecs-fargate-web';
 import { ecsPlatformOf } from './ecs-platform-stack';
@@ -12,6 +13,7 @@ import { EksClusterStack } from './eks-cluster-stack';
 import { EksFargateOnlyStack } from './eks-fargate-only-stack';
 import { EksFullPlatformStack } from './eks-full-platform-stack';
 import { EksKarpenterFargateStack, EksKarpenterStack } from './eks-karpenter-stack';
+import { EksAddonsStack, EksNodegroupStack, EksPlatformStack } from './eks-platform-stacks';
 import { exampleAppProps } from './example-teardown';
 import { FoundationStack } from './foundation-stack';
 
@@ -42,4 +44,13 @@ export const EXAMPLES: Example[] = [
   { id: 'EksAutoMode', create: (s, id) => new EksAutoModeStack(s, id) },
   { id: 'EksKarpenter', create: (s, id) => new EksKarpenterStack(s, id) },
   { id: 'EksKarpenterFargate', create: (s, id) => new EksKarpenterFargateStack(s, id) },
+  // One composition in three stacks: the later two take the cluster of the first, which they find in the app.
+  { id: 'EksPlatform', create: (s, id) => new EksPlatformStack(s, id) },
+  { id: 'EksPlatformAddons', create: (s, id) => new EksAddonsStack(s, id, { platform: eksPlatform(s) }) },
+  { id: 'EksPlatformNodegroups', create: (s, id) => new EksNodegroupStack(s, id, { platform: eksPlatform(s) }) },
 ];
+
+/** The cluster of the EksPlatform example stack, created earlier in the same app. */
+function eksPlatform(app: Construct): PlatformCluster {
+  return (app.node.findChild('EksPlatform') as EksPlatformStack).platform;
+}

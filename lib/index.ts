@@ -24,12 +24,17 @@ export * from './ecs/load-balanced-service';
 // eks
 export * from './eks/platform-cluster';
 export * from './eks/cluster-compute';
+export * from './eks/platform-cluster-props';
+export * from './eks/platform-cluster-ref';
+export * from './eks/platform-nodegroup';
+export * from './eks/platform-fargate-profile';
 export * from './eks/nodegroup-options';
 export * from './eks/fargate-profile-options';
 export * from './eks/cluster-access';
-export * from './eks/core-addon-props';
 export * from './eks/addons/addon-version';
 export * from './eks/addons/cluster-addon';
+export * from './eks/addons/managed-addon';
+export * from './eks/addons/helm-addon';
 export * from './eks/addons/pod-identity-agent';
 export * from './eks/addons/vpc-cni';
 export * from './eks/addons/kube-proxy';

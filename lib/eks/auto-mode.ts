@@ -5,7 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
 import { ClusterCompute } from './cluster-compute';
-import type { CoreAddons, PlatformCluster } from './platform-cluster';
+import type { PlatformCluster } from './platform-cluster';
+import type { CoreAddons } from './platform-cluster-props';
 
 /** The Kubernetes objects that hand load balancers to Auto Mode (EKS User Guide, "Enable EKS Auto Mode on existing EKS clusters", migration reference). */
 const AUTO_LOAD_BALANCING = 'load balancing: Ingresses of an IngressClass with controller eks.amazonaws.com/alb (parameters in an IngressClassParams of apiVersion eks.amazonaws.com/v1), and Services with loadBalancerClass eks.amazonaws.com/nlb';

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { validateLogRetention } from '../compliance/log-retention';
 import { parseIpv4Cidr } from '../network/ipv4-cidr';
 import { PlatformFargateProfileOptions } from './fargate-profile-options';
-import type { PlatformClusterProps } from './platform-cluster';
+import type { PlatformClusterProps } from './platform-cluster-props';
 
 /** EKS Fargate profile names: kept to 63 characters like node group names. */
 const PROFILE_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/;

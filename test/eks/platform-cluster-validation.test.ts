@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -5,7 +6,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ComplianceReport, ContainerInsights, PlatformCluster, PlatformClusterProps, PlatformNodegroupOptions, PlatformVpc, VpcLayout } from '../../lib';
-import { IClusterAddon } from '../../lib/eks/addons/cluster-addon';
+import { ClusterAddon } from '../../lib/eks/addons/cluster-addon';
 import { complianceRuleIds, newStack } from '../helpers';
 
 function cluster(props: PlatformClusterProps = {}): PlatformCluster {
@@ -117,16 +118,22 @@ describe('PlatformCluster rejects bad input at synth', () => {
   });
 
   test('fails when an add-on is installed twice', () => {
-    const addon: IClusterAddon = { name: 'probe', install: () => undefined };
+    const addon: ClusterAddon = { name: 'probe', install: (scope) => new Construct(scope, 'Probe') };
     const platform = cluster({ kubectl: false, addons: [addon] });
-    expect(() => platform.addAddon({ name: 'probe', install: () => undefined })).toThrow(/^addons: 'probe' is already installed on Test\/Platform, got it again; install each add-on once$/);
+    expect(() => platform.addAddon({ name: 'probe', install: (scope) => new Construct(scope, 'Probe2') })).toThrow(/^addons: 'probe' is already installed on Test\/Platform, got it again; install each add-on once$/);
   });
 
-  test('fails when a managed add-on registered for waitForManagedAddons is in another stack', () => {
+  test('does not make a waiter in the cluster\'s stack wait for a managed add-on registered from another stack', () => {
     const app = new App();
-    const platform = new PlatformCluster(new Stack(app, 'PlatformStack'), 'Platform', { kubectl: false });
+    const platformStack = new Stack(app, 'PlatformStack');
+    const platform = new PlatformCluster(platformStack, 'Platform', { kubectl: false, nodegroups: [{ id: 'N' }] });
+    const waiter = new eks.CfnAddon(platformStack, 'Waiter', { addonName: 'waiter', clusterName: platform.cluster.clusterName });
+    platform.waitForManagedAddons(waiter);
     const addon = new eks.CfnAddon(new Stack(app, 'AppStack'), 'Addon', { addonName: 'snapshot-controller', clusterName: platform.cluster.clusterName });
-    expect(() => platform.registerManagedAddon(addon)).toThrow(/^addon: a managed add-on registered with PlatformStack\/Platform must be in its stack PlatformStack, got AppStack\/Addon in stack AppStack; create the add-on in the cluster's stack$/);
+    platform.registerManagedAddon(addon);
+    expect(waiter.node.dependencies).not.toContain(addon);
+    expect(platformStack.dependencies).toEqual([]);
+    expect(() => app.synth()).not.toThrow();
   });
 
   test('fails at synth when a Fargate-only cluster has no profile for CoreDNS', () => {

@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -5,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AddonVersion, ClusterSupportType, CoreDnsAddon, KubeProxyAddon, NamespaceAccessLevel, PlatformCluster, PlatformClusterProps, PlatformVpc, PodIdentityAgentAddon, VpcCniAddon, VpcLayout } from '../../lib';
-import { IClusterAddon } from '../../lib/eks/addons/cluster-addon';
+import { ClusterAddon } from '../../lib/eks/addons/cluster-addon';
 import { dependsOn } from './addons/addon-test-cluster';
 import { complianceRuleIds, expectNoComplianceFindings, newStack } from '../helpers';
 
@@ -305,7 +306,7 @@ describe('PlatformCluster, choices', () => {
 
   test('installs further add-ons after node groups and profiles', () => {
     const seen: number[] = [];
-    const addon: IClusterAddon = { name: 'probe', install: (c) => { seen.push(c.nodegroups.length); } };
+    const addon: ClusterAddon = { name: 'probe', install: (scope, c) => { seen.push((c as PlatformCluster).nodegroups.length); return new Construct(scope, 'Probe'); } };
     const { platform } = build({ nodegroups: [{ id: 'N' }], addons: [addon] });
     expect(seen).toEqual([1]);
     expect(platform.addons.map((a) => a.name)).toContain('probe');

@@ -81,9 +81,9 @@ describe('example EksFullPlatform', () => {
   const stack = example('EksFullPlatform').stack as EksFullPlatformStack;
 
   test('installs all five add-ons on one cluster with a node group and a Fargate profile', () => {
-    expect(stack.platform.addons.map((a) => a.name)).toEqual(expect.arrayContaining([
-      'aws-load-balancer-controller', 'aws-ebs-csi-driver', 'aws-efs-csi-driver', 'amazon-cloudwatch-observability', 'metrics-server',
-    ]));
+    expect(stack.platform.addons.map((a) => a.name)).toEqual(expect.arrayContaining(['aws-load-balancer-controller', 'aws-ebs-csi-driver', 'metrics-server']));
+    const managed = Object.values(template.findResources('AWS::EKS::Addon')).map((r: any) => r.Properties.AddonName);
+    expect(managed).toEqual(expect.arrayContaining(['aws-ebs-csi-driver', 'aws-efs-csi-driver', 'amazon-cloudwatch-observability', 'metrics-server']));
     template.resourceCountIs('AWS::EKS::Nodegroup', 1);
     template.resourceCountIs('AWS::EKS::FargateProfile', 1);
     template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
@@ -154,5 +154,19 @@ describe('example EcsPlatform with EcsWebApps and EcsWorkerApps', () => {
     expect(workers.filter((s) => s.SchedulingStrategy === 'DAEMON')).toHaveLength(1);
     expect(workers.filter((s) => s.CapacityProviderStrategy?.length === 2)).toHaveLength(1);
     example('EcsWorkerApps').template.hasResourceProperties('AWS::ECS::TaskDefinition', { RequiresCompatibilities: ['MANAGED_INSTANCES'] });
+  });
+});
+
+describe('example EksPlatform with its add-ons and node group stacks', () => {
+  test('puts the add-ons and the team node group in their own stacks, which depend on the platform stack only', () => {
+    const platform = example('EksPlatform').stack;
+    const addons = example('EksPlatformAddons').stack;
+    const nodegroups = example('EksPlatformNodegroups').stack;
+    expect(platform.dependencies).toEqual([]);
+    expect(addons.dependencies).toEqual([platform]);
+    expect(nodegroups.dependencies).toEqual([platform]);
+    example('EksPlatformAddons').template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
+    example('EksPlatformAddons').template.resourceCountIs('AWS::EKS::Addon', 2);
+    example('EksPlatformNodegroups').template.hasResourceProperties('AWS::EKS::Nodegroup', { CapacityType: 'SPOT', AmiType: 'AL2023_ARM_64_STANDARD' });
   });
 });

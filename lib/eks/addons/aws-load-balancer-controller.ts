@@ -1,12 +1,13 @@
-import { CfnJson, Duration, Stack, Token } from 'aws-cdk-lib';
+import { CfnJson, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
-import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, fargateSelects, podIdentityRole, requireFargateSelection, requireKubectl, validateKubernetesName } from './addon-support';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { podIdentityRole, requireFargateSelection, validateKubernetesName } from './addon-support';
 import { HELM_CHARTS } from './addon-versions';
-import type { IClusterAddon } from './cluster-addon';
+import { ClusterAddon } from './cluster-addon';
+import { HelmAddonInstallation } from './helm-addon';
 import { loadBalancerControllerPolicyDocument } from './lb-controller-iam-policy';
 
 /** The chart version installed by default: the version table's (with where it was seen). */
@@ -19,11 +20,6 @@ const LB_CONTROLLER_NAME = 'aws-load-balancer-controller';
 const LB_CONTROLLER_NAMESPACE = 'kube-system';
 /** The labels the chart puts on the controller's pods (release name = chart name), for Fargate selectors. */
 const LB_CONTROLLER_POD_LABELS = { 'app.kubernetes.io/name': LB_CONTROLLER_NAME, 'app.kubernetes.io/instance': LB_CONTROLLER_NAME };
-/**
- * Helm's own timeout: below the 15 minutes the kubectl handler Lambda may run (aws-cdk issue 22257),
- * so a stuck install fails with Helm's message instead of a Lambda timeout and a stuck stack.
- */
-const HELM_TIMEOUT = Duration.minutes(10);
 /** Two replicas: the controller's webhooks must answer while one pod is rescheduled. */
 const DEFAULT_REPLICAS = 2;
 /** The IngressClass name the controller's documentation uses. */
@@ -92,17 +88,12 @@ export interface AwsLoadBalancerControllerProps {
  * LoadBalancer Services you create yourself must be deleted before the stack, or be created in the
  * stack with `addLoadBalancedResource`; otherwise their load balancers outlive the cluster.
  */
-export class AwsLoadBalancerController implements IClusterAddon {
+export class AwsLoadBalancerController extends ClusterAddon {
   public readonly name: string = LB_CONTROLLER_NAME;
-
   private readonly props: AwsLoadBalancerControllerProps;
-  private installedOn?: PlatformCluster;
-  private _chart?: eks.HelmChart;
-  private _role?: iam.Role;
-  private _policy?: iam.ManagedPolicy;
-  private _ingressClass?: eks.KubernetesManifest;
 
   constructor(props: AwsLoadBalancerControllerProps = {}) {
+    super();
     const chartVersion = props.chartVersion;
     if (chartVersion !== undefined && !Token.isUnresolved(chartVersion) && !/^\d+\.\d+\.\d+$/.test(chartVersion)) {
       throw new Error(`chartVersion: not a Helm chart version, got '${chartVersion}'; pass a version such as '${LB_CONTROLLER_CHART_VERSION}' (no leading v)`);
@@ -115,36 +106,43 @@ export class AwsLoadBalancerController implements IClusterAddon {
     this.props = props;
   }
 
-  /** The Helm release. Undefined before `install`. */
-  public get chart(): eks.HelmChart | undefined {
-    return this._chart;
+  public install(scope: Construct, cluster: IPlatformCluster): AwsLoadBalancerControllerInstallation {
+    return new AwsLoadBalancerControllerInstallation(scope, 'AwsLoadBalancerController', { ...this.props, cluster });
   }
+}
 
-  /** The role the controller's pods assume. Undefined before `install`. */
-  public get role(): iam.Role | undefined {
-    return this._role;
-  }
+/** Props of {@link AwsLoadBalancerControllerInstallation}. */
+export interface AwsLoadBalancerControllerInstallationProps extends AwsLoadBalancerControllerProps {
+  /** The cluster. */
+  readonly cluster: IPlatformCluster;
+}
 
-  /** The upstream IAM policy, attached to `role`. Undefined before `install`. */
-  public get policy(): iam.ManagedPolicy | undefined {
-    return this._policy;
-  }
+/** The AWS Load Balancer Controller installed on one cluster (see {@link AwsLoadBalancerController}). */
+export class AwsLoadBalancerControllerInstallation extends HelmAddonInstallation {
+  /** The role the controller's pods assume. */
+  public readonly role: iam.Role;
+  /** The upstream IAM policy, attached to `role`. */
+  public readonly policy: iam.ManagedPolicy;
+  /** The IngressClass manifest. */
+  public readonly ingressClass: eks.KubernetesManifest;
+  private readonly props: AwsLoadBalancerControllerInstallationProps;
+  private readonly serviceAccountAnnotations: Record<string, string> = {};
 
-  /** The IngressClass manifest. Undefined before `install`. */
-  public get ingressClass(): eks.KubernetesManifest | undefined {
-    return this._ingressClass;
-  }
-
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this.installedOn, this.name);
-    requireKubectl(cluster, this.name, 'installs a Helm chart');
-    const identityType = this.identityFor(cluster);
-    this.installedOn = cluster;
-
-    const scope = new Construct(cluster, 'AwsLoadBalancerController');
-    requireFargateSelection(scope, cluster, this.name, LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_POD_LABELS);
-    const policy = new iam.ManagedPolicy(scope, 'Policy', {
-      description: `AWS Load Balancer Controller of ${cluster.node.path} (upstream iam_policy.json of chart ${this.props.chartVersion ?? LB_CONTROLLER_CHART_VERSION})`,
+  constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerInstallationProps) {
+    const cluster = props.cluster;
+    const identityType = identityFor(cluster, props.identityType);
+    super(scope, id, {
+      cluster,
+      name: LB_CONTROLLER_NAME,
+      chart: LB_CONTROLLER_NAME,
+      repository: EKS_CHARTS_REPOSITORY,
+      version: props.chartVersion ?? LB_CONTROLLER_CHART_VERSION,
+      namespace: LB_CONTROLLER_NAMESPACE,
+    });
+    this.props = props;
+    requireFargateSelection(this, cluster, LB_CONTROLLER_NAME, LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_POD_LABELS);
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `AWS Load Balancer Controller of ${cluster.node.path} (upstream iam_policy.json of chart ${this.chartVersion})`,
       document: loadBalancerControllerPolicyDocument(),
     });
     Compliance.acknowledgeAll(policy, [
@@ -185,77 +183,52 @@ export class AwsLoadBalancerController implements IClusterAddon {
         reason: 'Upstream policy of the AWS Load Balancer Controller: tags the ALB listener rules it creates for Ingress paths at run time; their ARNs are unknown at synth.',
       },
     ]);
-    this._policy = policy;
+    this.policy = policy;
 
-    const serviceAccountAnnotations: Record<string, string> = {};
     // What the pods' credentials come through and must exist before the pods: the Pod Identity association
     // (EKS injects credentials only into pods created after it); with IRSA the role's trust policy
     // already references the OIDC provider.
     let binding: IConstruct | undefined;
     if (identityType === eks.IdentityType.POD_IDENTITY) {
-      const role = podIdentityRole(scope, 'Role', `AWS Load Balancer Controller of ${cluster.node.path}, through EKS Pod Identity`, [policy]);
-      const association = new eks.CfnPodIdentityAssociation(scope, 'PodIdentityAssociation', {
-        clusterName: cluster.cluster.clusterName,
+      const role = podIdentityRole(this, 'Role', `AWS Load Balancer Controller of ${cluster.node.path}, through EKS Pod Identity`, [policy]);
+      const association = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
+        clusterName: cluster.eksCluster.clusterName,
         namespace: LB_CONTROLLER_NAMESPACE,
         serviceAccount: LB_CONTROLLER_NAME,
         roleArn: role.roleArn,
       });
-      this._role = role;
+      this.role = role;
       binding = association;
     } else {
       // Fargate pods cannot use Pod Identity: the role trusts the cluster's OIDC provider for this one service account.
-      const provider = cluster.cluster.openIdConnectProvider;
+      const provider = cluster.eksCluster.openIdConnectProvider;
       const issuer = provider.openIdConnectProviderIssuer;
-      const conditions = new CfnJson(scope, 'IrsaConditions', {
+      const conditions = new CfnJson(this, 'IrsaConditions', {
         value: {
           [`${issuer}:aud`]: 'sts.amazonaws.com',
           [`${issuer}:sub`]: `system:serviceaccount:${LB_CONTROLLER_NAMESPACE}:${LB_CONTROLLER_NAME}`,
         },
       });
-      const role = new iam.Role(scope, 'Role', {
+      const role = new iam.Role(this, 'Role', {
         description: `AWS Load Balancer Controller of ${cluster.node.path}, through IRSA (pods on Fargate cannot use Pod Identity)`,
         assumedBy: new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: conditions }),
         managedPolicies: [policy],
       });
-      serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = role.roleArn;
-      this._role = role;
+      this.serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = role.roleArn;
+      this.role = role;
     }
 
-    const values: Record<string, unknown> = {
-      clusterName: cluster.cluster.clusterName,
-      region: Stack.of(scope).region,
-      vpcId: cluster.vpc.vpcId,
-      replicaCount: this.props.replicas ?? DEFAULT_REPLICAS,
-      serviceAccount: { create: true, name: LB_CONTROLLER_NAME, annotations: serviceAccountAnnotations },
-      // The library writes the IngressClass itself, so it is a reviewed object and deleted before the controller.
-      createIngressClassResource: false,
-      ingressClass: this.props.ingressClassName ?? DEFAULT_INGRESS_CLASS,
-    };
-    if (this.props.imageRepository !== undefined) {
-      values.image = { repository: this.props.imageRepository };
-    }
-    const chart = new eks.HelmChart(scope, 'Chart', {
-      cluster: cluster.cluster,
-      chart: LB_CONTROLLER_NAME,
-      repository: EKS_CHARTS_REPOSITORY,
-      version: this.props.chartVersion ?? LB_CONTROLLER_CHART_VERSION,
-      release: LB_CONTROLLER_NAME,
-      namespace: LB_CONTROLLER_NAMESPACE,
-      createNamespace: false,
-      wait: true,
-      timeout: HELM_TIMEOUT,
-      values,
-    });
+    const chart = this.chart;
     // The pods start with their permissions and keep them until the release is gone (the role's reference
     // to the policy orders the policy).
-    chart.node.addDependency(this._role);
+    chart.node.addDependency(this.role);
     // The pods get credentials only if the association exists when they are created.
     if (binding) {
       chart.node.addDependency(binding);
     }
-    // The pods need somewhere to run, and on delete the controller goes before the compute it runs on
-    // (Fargate profiles are also covered by aws-eks-v2, whose kubectl barrier waits for every profile).
-    cluster.waitForCompute(chart);
+    // The base class makes the release wait for compute: the pods need somewhere to run, and on delete the
+    // controller goes before the compute it runs on (Fargate profiles are also covered by aws-eks-v2, whose
+    // kubectl barrier waits for every profile of its own stack).
     // Chart 3.5.0's mutating webhook mservice.elbv2.k8s.aws (templates/webhook.yaml) matches every Service
     // CREATE with failurePolicy Fail (values.yaml serviceMutatorWebhookConfig) and no namespace selector,
     // and the Service Endpoints it calls have no ready pod until the release is up: a managed add-on
@@ -270,12 +243,11 @@ export class AwsLoadBalancerController implements IClusterAddon {
     // addLoadBalancedResource, after the release; mtargetgroupbinding, vtargetgroupbinding and
     // vingressclassparams match the chart's own CRDs, which do not exist before it.
     cluster.waitForManagedAddons(chart);
-    this._chart = chart;
 
-    const className = this.props.ingressClassName ?? DEFAULT_INGRESS_CLASS;
-    const isDefault = this.props.defaultIngressClass ?? true;
-    const ingressClass = new eks.KubernetesManifest(scope, 'IngressClass', {
-      cluster: cluster.cluster,
+    const className = props.ingressClassName ?? DEFAULT_INGRESS_CLASS;
+    const isDefault = props.defaultIngressClass ?? true;
+    const ingressClass = new eks.KubernetesManifest(this, 'IngressClass', {
+      cluster: cluster.eksCluster,
       manifest: [{
         apiVersion: 'networking.k8s.io/v1',
         kind: 'IngressClass',
@@ -290,7 +262,7 @@ export class AwsLoadBalancerController implements IClusterAddon {
     // No dependency on the release: no webhook of the chart matches IngressClasses, and the class is a
     // plain object the controller reads when it reconciles an Ingress. Ingresses that need it, and the
     // controller's cleanup of their load balancers on delete, are ordered by addLoadBalancedResource.
-    this._ingressClass = ingressClass;
+    this.ingressClass = ingressClass;
   }
 
   /**
@@ -298,31 +270,44 @@ export class AwsLoadBalancerController implements IClusterAddon {
    * Ingress, a Service of type LoadBalancer, or any Service) depend on the controller and its
    * IngressClass: it is created only once the controller's webhooks answer (until then they refuse every
    * new Service and Ingress), and CloudFormation deletes it while the controller still runs and its
-   * IngressClass still exists, so the controller can delete the load balancers. Call after `install`.
+   * IngressClass still exists, so the controller can delete the load balancers.
    */
   public addLoadBalancedResource(resource: IConstruct): void {
-    if (!this._chart || !this._ingressClass) {
-      throw new Error(`resource: cannot depend on the ${this.name} add-on before it is installed, got ${resource.node.path}; add the add-on to a PlatformCluster first`);
-    }
     // Created once the webhooks answer; deleted while the controller runs (see above).
-    resource.node.addDependency(this._chart);
+    resource.node.addDependency(this.chart);
     // An Ingress naming the class (or relying on it as the default, which is assigned at creation) is
     // created after it and deleted before it: with the class gone, the vingress webhook refuses the
     // finalizer removal and the Ingress never finishes deleting (kubernetes-sigs/aws-load-balancer-controller
     // issue 4341, open; fix PR 4624 unmerged).
-    resource.node.addDependency(this._ingressClass);
+    resource.node.addDependency(this.ingressClass);
   }
 
-  private identityFor(cluster: PlatformCluster): eks.IdentityType {
-    // The controller runs on Fargate when the cluster has no nodes or a profile selects its pods. A selector
-    // unknown at synth (a token) may select them: the default is then IRSA, which works on nodes and Fargate,
-    // and a given POD_IDENTITY is refused only for a selection known at synth.
-    const onFargate = cluster.fargateOnly || fargateSelects(cluster, LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_POD_LABELS);
-    const knownOnFargate = cluster.fargateOnly || fargateSelects(cluster, LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_POD_LABELS, false);
-    const given = this.props.identityType;
-    if (given === eks.IdentityType.POD_IDENTITY && knownOnFargate) {
-      throw new Error(`identityType: EKS Pod Identity does not work for pods on Fargate, got IdentityType.POD_IDENTITY while the controller's pods run on Fargate in ${cluster.node.path} (${cluster.fargateOnly ? 'a Fargate-only cluster' : 'a profile selects them in kube-system'}); leave identityType unset (IRSA) or keep the controller on node groups`);
+  protected chartValues(): { [key: string]: any } {
+    const values: Record<string, unknown> = {
+      clusterName: this.cluster.eksCluster.clusterName,
+      region: Stack.of(this).region,
+      vpcId: this.cluster.vpc.vpcId,
+      replicaCount: this.props.replicas ?? DEFAULT_REPLICAS,
+      serviceAccount: { create: true, name: LB_CONTROLLER_NAME, annotations: this.serviceAccountAnnotations },
+      // The library writes the IngressClass itself, so it is a reviewed object and deleted before the controller.
+      createIngressClassResource: false,
+      ingressClass: this.props.ingressClassName ?? DEFAULT_INGRESS_CLASS,
+    };
+    if (this.props.imageRepository !== undefined) {
+      values.image = { repository: this.props.imageRepository };
     }
-    return given ?? (onFargate ? eks.IdentityType.IRSA : eks.IdentityType.POD_IDENTITY);
+    return values;
   }
+}
+
+function identityFor(cluster: IPlatformCluster, given: eks.IdentityType | undefined): eks.IdentityType {
+  // The controller runs on Fargate when the cluster has no nodes or a profile selects its pods. A selector
+  // unknown at synth (a token) may select them: the default is then IRSA, which works on nodes and Fargate,
+  // and a given POD_IDENTITY is refused only for a selection known at synth.
+  const onFargate = cluster.fargateOnly || cluster.fargateSelects(LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_POD_LABELS);
+  const knownOnFargate = cluster.fargateOnly || cluster.fargateSelects(LB_CONTROLLER_NAMESPACE, LB_CONTROLLER_POD_LABELS, false);
+  if (given === eks.IdentityType.POD_IDENTITY && knownOnFargate) {
+    throw new Error(`identityType: EKS Pod Identity does not work for pods on Fargate, got IdentityType.POD_IDENTITY while the controller's pods run on Fargate in ${cluster.node.path} (${cluster.fargateOnly ? 'a Fargate-only cluster' : 'a profile selects them in kube-system'}); leave identityType unset (IRSA) or keep the controller on node groups`);
+  }
+  return given ?? (onFargate ? eks.IdentityType.IRSA : eks.IdentityType.POD_IDENTITY);
 }

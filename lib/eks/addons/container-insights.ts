@@ -7,11 +7,13 @@ import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
 import { LogEncryptionKey } from '../../compliance/log-encryption-key';
 import { validateLogRetention } from '../../compliance/log-retention';
-import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, managedAddon, podIdentityRole, resolveAddonVersion } from './addon-support';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { bindPodIdentity, createManagedAddon, podIdentityRole } from './addon-support';
 import type { AddonVersion } from './addon-version';
-import type { IClusterAddon } from './cluster-addon';
+import { ClusterAddon } from './cluster-addon';
 
+/** The EKS add-on name. */
+const ADDON_NAME = 'amazon-cloudwatch-observability';
 /** The add-on runs its agent and Fluent Bit under this service account in namespace amazon-cloudwatch. */
 const CLOUDWATCH_AGENT_SA = 'cloudwatch-agent';
 /** Fargate's built-in log router reads its configuration from this namespace, which must carry this label. */
@@ -69,60 +71,61 @@ export interface ContainerInsightsProps {
  * none; a warning says so, and only Fargate logging is set up. Pods that start before the aws-logging
  * ConfigMap exists log nowhere until they restart.
  */
-export class ContainerInsights implements IClusterAddon {
-  public readonly name: string = 'amazon-cloudwatch-observability';
-
+export class ContainerInsights extends ClusterAddon {
+  public readonly name: string = ADDON_NAME;
   private readonly props: ContainerInsightsProps;
-  private installedOn?: PlatformCluster;
-  private _addon?: eks.CfnAddon;
-  private _role?: iam.Role;
-  private _fargateLogGroup?: logs.LogGroup;
-  private _fargateLogging?: eks.KubernetesManifest;
 
   constructor(props: ContainerInsightsProps = {}) {
+    super();
     validateLogRetention('fargateLogRetention', props.fargateLogRetention);
     this.props = props;
   }
 
-  /** The managed add-on. Undefined before `install` and on a Fargate-only cluster. */
-  public get addon(): eks.CfnAddon | undefined {
-    return this._addon;
+  public install(scope: Construct, cluster: IPlatformCluster): ContainerInsightsInstallation {
+    return new ContainerInsightsInstallation(scope, 'ContainerInsights', { ...this.props, cluster });
   }
+}
 
-  /** The role of the CloudWatch agent. Undefined before `install` and on a Fargate-only cluster. */
-  public get role(): iam.Role | undefined {
-    return this._role;
-  }
+/** Props of {@link ContainerInsightsInstallation}. */
+export interface ContainerInsightsInstallationProps extends ContainerInsightsProps {
+  /** The cluster. */
+  readonly cluster: IPlatformCluster;
+}
 
-  /** The log group of Fargate pod logs. Undefined before `install` and without Fargate logging. */
-  public get fargateLogGroup(): logs.LogGroup | undefined {
-    return this._fargateLogGroup;
-  }
+/**
+ * Container Insights installed on one cluster. Not a `ManagedAddonInstallation`: on a Fargate-only cluster
+ * there is no managed add-on, only Fargate logging.
+ */
+export class ContainerInsightsInstallation extends Construct {
+  /** The managed add-on. Undefined on a Fargate-only cluster. */
+  public readonly addon?: eks.CfnAddon;
+  /** The role of the CloudWatch agent. Undefined on a Fargate-only cluster. */
+  public readonly role?: iam.Role;
+  /** The log group of Fargate pod logs. Undefined without Fargate logging. */
+  public readonly fargateLogGroup?: logs.LogGroup;
+  /** The aws-observability namespace and aws-logging ConfigMap. Undefined without Fargate logging. */
+  public readonly fargateLogging?: eks.KubernetesManifest;
+  private readonly props: ContainerInsightsInstallationProps;
 
-  /** The aws-observability namespace and aws-logging ConfigMap. Undefined before `install` and without Fargate logging. */
-  public get fargateLogging(): eks.KubernetesManifest | undefined {
-    return this._fargateLogging;
-  }
-
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this.installedOn, this.name);
-    const fargateLogging = this.props.fargateLogging ?? cluster.fargateProfiles.length > 0;
+  constructor(scope: Construct, id: string, props: ContainerInsightsInstallationProps) {
+    super(scope, id);
+    this.props = props;
+    const cluster = props.cluster;
+    const fargateLogging = props.fargateLogging ?? (cluster.fargateOnly || cluster.fargatePodExecutionRoles(this).length > 0);
     if (fargateLogging && !cluster.kubectlEnabled) {
       throw new Error(`fargateLogging: the Fargate log router is configured by a Kubernetes ConfigMap, which needs the cluster's kubectl handler, got kubectl: false on ${cluster.node.path}; set fargateLogging: false or leave kubectl enabled`);
     }
-    const version = cluster.fargateOnly ? undefined : resolveAddonVersion(this.name, cluster, this.props.version);
-    this.installedOn = cluster;
-    const scope = new Construct(cluster, 'ContainerInsights');
+    cluster.registerAddon(ADDON_NAME, this);
 
     if (cluster.fargateOnly) {
-      Annotations.of(scope).addWarningV2('cdk-container-platform:container-insights-fargate-only',
-        `The ${this.name} add-on is not installed on the Fargate-only cluster ${cluster.node.path}: its CloudWatch agent is a DaemonSet and Fargate runs no DaemonSets, so there are no Container Insights metrics; only pod logs are shipped, by Fargate's log router. Add a node group for Container Insights metrics.`);
+      Annotations.of(this).addWarningV2('cdk-container-platform:container-insights-fargate-only',
+        `The ${ADDON_NAME} add-on is not installed on the Fargate-only cluster ${cluster.node.path}: its CloudWatch agent is a DaemonSet and Fargate runs no DaemonSets, so there are no Container Insights metrics; only pod logs are shipped, by Fargate's log router. Add a node group for Container Insights metrics.`);
     } else {
-      const role = podIdentityRole(scope, 'Role', `CloudWatch agent and Fluent Bit of ${cluster.node.path}, through EKS Pod Identity`,
+      const role = podIdentityRole(this, 'Role', `CloudWatch agent and Fluent Bit of ${cluster.node.path}, through EKS Pod Identity`,
         [iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy')]);
       Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]',
         'CloudWatchAgentServerPolicy is the policy AWS maintains for the CloudWatch agent the add-on runs; the agent writes metrics and log groups whose names it derives at run time, so a narrower copy would break with agent updates.');
-      this._role = role;
+      this.role = role;
       // No configuration values for IMDS hop limit 1 (the node group default): the CloudWatch agent and
       // Fluent Bit, the parts that read instance metadata (instance id, type, zone for metric dimensions
       // and the aws filter's imds_version v2), run on the host network, where it stays reachable:
@@ -130,27 +133,24 @@ export class ContainerInsights implements IClusterAddon {
       // (templates/linux/fluent-bit-daemonset.yaml), in aws-observability/helm-charts
       // amazon-cloudwatch-observability 5.4.0 through 6.4.0 (the newest chart there, 2026-08), which covers
       // the version table's 1.35 build v6.1.0; its 1.36 build v6.6.0 is newer than any chart checked.
-      this._addon = managedAddon(scope, 'Addon', cluster, {
-        addonName: this.name,
-        addonVersion: version!.version,
-        associations: [{ serviceAccount: CLOUDWATCH_AGENT_SA, role }],
-      });
-      version!.annotate(this._addon);
+      this.addon = createManagedAddon(this, 'Addon', cluster, { addonName: ADDON_NAME, version: props.version, configuration: () => undefined, beforeCompute: false });
+      bindPodIdentity(cluster, this.addon, CLOUDWATCH_AGENT_SA, role);
     }
 
     if (fargateLogging) {
-      this.installFargateLogging(scope, cluster);
+      const { logGroup, manifest } = this.installFargateLogging(this, cluster);
+      this.fargateLogGroup = logGroup;
+      this.fargateLogging = manifest;
     }
   }
 
-  private installFargateLogging(scope: Construct, cluster: PlatformCluster): void {
+  private installFargateLogging(scope: Construct, cluster: IPlatformCluster): { logGroup: logs.LogGroup; manifest: eks.KubernetesManifest } {
     const logGroup = new logs.LogGroup(scope, 'FargateLogGroup', {
-      logGroupName: `/aws/eks/${cluster.cluster.clusterName}/fargate`,
+      logGroupName: `/aws/eks/${cluster.eksCluster.clusterName}/fargate`,
       retention: this.props.fargateLogRetention ?? DEFAULT_FARGATE_LOG_RETENTION,
       encryptionKey: this.props.fargateLogKey ?? new LogEncryptionKey(scope, 'FargateLogKey', { description: `Encrypts the Fargate pod logs of ${cluster.node.path}` }),
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
-    this._fargateLogGroup = logGroup;
 
     const data: Record<string, string> = {
       // The router's own diagnostics would go to a log group it creates outside the stack.
@@ -175,8 +175,8 @@ export class ContainerInsights implements IClusterAddon {
       throw new Error(`fargateLogFilters: the ${FARGATE_LOGGING_CONFIGMAP} ConfigMap data would hold about ${size} characters, got fargateLogFilters of ${this.props.fargateLogFilters?.length ?? 0}; the Fargate log router rejects more than ${FARGATE_LOGGING_MAX_CHARS}, shorten fargateLogFilters`);
     }
 
-    this._fargateLogging = new eks.KubernetesManifest(scope, 'FargateLogging', {
-      cluster: cluster.cluster,
+    const manifest = new eks.KubernetesManifest(scope, 'FargateLogging', {
+      cluster: cluster.eksCluster,
       manifest: [
         {
           apiVersion: 'v1',
@@ -192,7 +192,9 @@ export class ContainerInsights implements IClusterAddon {
       ],
     });
 
-    const roles = cluster.fargateProfiles.map((p) => p.podExecutionRole);
+    // Roles of profiles in this stack and the cluster's only: a policy here attached to a role of another
+    // application stack would make the stacks depend on each other. Grant other profiles' roles yourself.
+    const roles = cluster.fargatePodExecutionRoles(scope);
     if (roles.length > 0) {
       // A managed policy rather than an inline one on roles this add-on does not own.
       new iam.ManagedPolicy(scope, 'FargateLoggingPolicy', {
@@ -204,6 +206,7 @@ export class ContainerInsights implements IClusterAddon {
         roles,
       });
     }
+    return { logGroup, manifest };
   }
 }
 

@@ -1,13 +1,13 @@
-import { Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
-import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, validateKubernetesName, awsManagedServiceRolePolicy, managedAddon, podIdentityRole, requireKubectl, resolveAddonVersion } from './addon-support';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { awsManagedServiceRolePolicy, podIdentityRole, requireKubectl, validateKubernetesName } from './addon-support';
 import type { AddonVersion } from './addon-version';
-import type { IClusterAddon } from './cluster-addon';
+import { ManagedAddonInstallation, ManagedClusterAddon } from './managed-addon';
 import { ReclaimPolicy } from './reclaim-policy';
 
 /** The service account of the driver's controller, the only part that calls the EC2 API. */
@@ -77,16 +77,11 @@ export interface EbsCsiDriverProps {
  *
  * EBS volumes attach to EC2 nodes only: pods on Fargate cannot use them (use EFS there).
  */
-export class EbsCsiDriver implements IClusterAddon {
-  public readonly name: string = 'aws-ebs-csi-driver';
-
+export class EbsCsiDriver extends ManagedClusterAddon {
   private readonly props: EbsCsiDriverProps;
-  private installedOn?: PlatformCluster;
-  private _addon?: eks.CfnAddon;
-  private _role?: iam.Role;
-  private _storageClass?: eks.KubernetesManifest;
 
   constructor(props: EbsCsiDriverProps = {}) {
+    super({ addonName: 'aws-ebs-csi-driver', version: props.version, constructId: 'EbsCsiDriver' });
     const { iops, throughput } = props;
     if (iops !== undefined && !Token.isUnresolved(iops) && (!Number.isInteger(iops) || iops < GP3_MIN_IOPS || iops > GP3_MAX_IOPS)) {
       throw new Error(`iops: gp3 volumes take ${GP3_MIN_IOPS} to ${GP3_MAX_IOPS} IOPS, got ${iops}; pass a whole number in that range or leave iops unset for the 3000 baseline`);
@@ -104,40 +99,42 @@ export class EbsCsiDriver implements IClusterAddon {
     this.props = props;
   }
 
-  /** The managed add-on. Undefined before `install`. */
-  public get addon(): eks.CfnAddon | undefined {
-    return this._addon;
+  public install(scope: Construct, cluster: IPlatformCluster): EbsCsiDriverInstallation {
+    return new EbsCsiDriverInstallation(scope, 'EbsCsiDriver', { ...this.props, cluster });
   }
+}
 
-  /** The role of the driver's controller. Undefined before `install`. */
-  public get role(): iam.Role | undefined {
-    return this._role;
-  }
+/** Props of {@link EbsCsiDriverInstallation}. */
+export interface EbsCsiDriverInstallationProps extends EbsCsiDriverProps {
+  /** The cluster. */
+  readonly cluster: IPlatformCluster;
+}
 
-  /** The StorageClass manifest. Undefined before `install`. */
-  public get storageClass(): eks.KubernetesManifest | undefined {
-    return this._storageClass;
-  }
+/** The EBS CSI driver installed on one cluster: the managed add-on, the controller's role and the StorageClass. */
+export class EbsCsiDriverInstallation extends ManagedAddonInstallation {
+  /** The role of the driver's controller. */
+  public readonly role: iam.Role;
+  /** The StorageClass manifest. */
+  public readonly storageClass: eks.KubernetesManifest;
+  private readonly props: EbsCsiDriverInstallationProps;
 
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this.installedOn, this.name);
-    requireKubectl(cluster, this.name, 'creates a StorageClass');
-    const version = resolveAddonVersion(this.name, cluster, this.props.version);
-    this.installedOn = cluster;
-
-    const scope = new Construct(cluster, 'EbsCsiDriver');
+  constructor(scope: Construct, id: string, props: EbsCsiDriverInstallationProps) {
+    requireKubectl(props.cluster, 'aws-ebs-csi-driver', 'creates a StorageClass');
+    super(scope, id, { cluster: props.cluster, addonName: 'aws-ebs-csi-driver', version: props.version });
+    const cluster = props.cluster;
+    this.props = props;
     // Checked at synth, once every node group exists: a cluster that has only Fargate profiles when the
     // driver is installed may get its node groups afterwards.
-    scope.node.addValidation({
+    this.node.addValidation({
       validate: () => cluster.fargateOnly
-        ? [`addons: the ${this.name} add-on attaches EBS volumes to EC2 nodes, got the Fargate-only cluster ${cluster.node.path}; add a node group, or use EfsCsiDriver for storage on Fargate`]
+        ? [`addons: the ${this.addonName} add-on attaches EBS volumes to EC2 nodes, got the Fargate-only cluster ${cluster.node.path}; add a node group, or use EfsCsiDriver for storage on Fargate`]
         : [],
     });
     const managedPolicies = [awsManagedServiceRolePolicy('AmazonEBSCSIDriverPolicy')];
     const key = this.props.encryptionKey;
     if (key) {
       // As the EBS CSI driver's documentation asks: use the key, and let EBS create grants on it for the volumes.
-      managedPolicies.push(new iam.ManagedPolicy(scope, 'KmsPolicy', {
+      managedPolicies.push(new iam.ManagedPolicy(this, 'KmsPolicy', {
         description: `Lets the EBS CSI driver of ${cluster.node.path} encrypt volumes with its customer managed key`,
         statements: [
           new iam.PolicyStatement({
@@ -153,38 +150,12 @@ export class EbsCsiDriver implements IClusterAddon {
         ],
       }));
     }
-    const role = podIdentityRole(scope, 'Role', `EBS CSI driver controller of ${cluster.node.path}, through EKS Pod Identity`, managedPolicies);
+    const role = podIdentityRole(this, 'Role', `EBS CSI driver controller of ${cluster.node.path}, through EKS Pod Identity`, managedPolicies);
     Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy]',
       'AmazonEBSCSIDriverPolicy is the policy AWS maintains for the EBS CSI driver and changes with it; a copy would drift from the driver version. It scopes volume deletion and tagging to volumes the driver created (ebs.csi.aws.com tags).');
-    this._role = role;
+    this.role = role;
 
-    this._addon = managedAddon(scope, 'Addon', cluster, {
-      addonName: this.name,
-      addonVersion: version.version,
-      associations: [{ serviceAccount: EBS_CSI_CONTROLLER_SA, role }],
-      // Node groups default to IMDS hop limit 1, so neither pod (neither runs on the host network) can
-      // reach instance metadata; both get what they would read from it. Keys from the driver's chart
-      // values.schema.json (aws-ebs-csi-driver chart 2.64.0), which the EKS add-on's configuration schema
-      // mirrors (same description, same additionalProperties: false), and docs/install.md "Metadata":
-      configurationValues: {
-        // The controller skips instance metadata when it is given the region (AWS_REGION).
-        controller: { region: Stack.of(scope).region },
-        // The node pod reads instance id, type, region and zone from its Node object (providerID and
-        // topology labels, which EKS sets) instead of trying IMDS first and timing out. The driver then
-        // counts only the root volume as attached when it reports the attach limit (docs/install.md;
-        // pkg/driver/node.go reserves block device mappings + 1, and the Kubernetes source reports 0
-        // mappings): right for AL2023, one slot high for Bottlerocket's OS and data volumes, so with a
-        // Bottlerocket node group (known at synth, including ones added later) two slots are reserved
-        // on every node (the setting is cluster-wide: AL2023 nodes then keep one slot unused).
-        node: Lazy.any({
-          produce: () => ({
-            metadataSources: 'kubernetes',
-            ...(hasBottlerocketNodes(cluster) ? { reservedVolumeAttachments: BOTTLEROCKET_RESERVED_ATTACHMENTS } : {}),
-          }),
-        }),
-      },
-    });
-    version.annotate(this._addon);
+    this.bindPodIdentity(EBS_CSI_CONTROLLER_SA, role);
 
     const parameters: Record<string, string> = {
       'type': 'gp3',
@@ -201,8 +172,8 @@ export class EbsCsiDriver implements IClusterAddon {
       parameters.throughput = String(this.props.throughput);
     }
     const isDefault = this.props.defaultStorageClass ?? true;
-    const storageClass = new eks.KubernetesManifest(scope, 'StorageClass', {
-      cluster: cluster.cluster,
+    const storageClass = new eks.KubernetesManifest(this, 'StorageClass', {
+      cluster: cluster.eksCluster,
       manifest: [{
         apiVersion: 'storage.k8s.io/v1',
         kind: 'StorageClass',
@@ -218,15 +189,39 @@ export class EbsCsiDriver implements IClusterAddon {
       }],
     });
     // Claims ordered after the class are deleted while the driver runs, so a Delete reclaim policy can remove their volumes.
-    storageClass.node.addDependency(this._addon);
-    this._storageClass = storageClass;
+    storageClass.node.addDependency(this.addon);
+    this.storageClass = storageClass;
+  }
+  /**
+   * Node groups default to IMDS hop limit 1, so neither pod (neither runs on the host network) can
+   * reach instance metadata; both get what they would read from it. Keys from the driver's chart
+   * values.schema.json (aws-ebs-csi-driver chart 2.64.0), which the EKS add-on's configuration schema
+   * mirrors (same description, same additionalProperties: false), and docs/install.md "Metadata".
+   */
+  protected configurationDefaults(): { [key: string]: any } {
+    return {
+      // The controller skips instance metadata when it is given the region (AWS_REGION).
+      controller: { region: Stack.of(this).region },
+      // The node pod reads instance id, type, region and zone from its Node object (providerID and
+      // topology labels, which EKS sets) instead of trying IMDS first and timing out. The driver then
+      // counts only the root volume as attached when it reports the attach limit (docs/install.md;
+      // pkg/driver/node.go reserves block device mappings + 1, and the Kubernetes source reports 0
+      // mappings): right for AL2023, one slot high for Bottlerocket's OS and data volumes, so with a
+      // Bottlerocket node group (known at synth, including ones added later) two slots are reserved
+      // on every node (the setting is cluster-wide: AL2023 nodes then keep one slot unused).
+      node: {
+        metadataSources: 'kubernetes',
+        ...(hasBottlerocketNodes(this.cluster) ? { reservedVolumeAttachments: BOTTLEROCKET_RESERVED_ATTACHMENTS } : {}),
+      },
+    };
   }
 }
+
 
 /** Bottlerocket nodes boot with two EBS volumes (OS and data) that take attachment slots. */
 const BOTTLEROCKET_RESERVED_ATTACHMENTS = 2;
 
 /** Whether a node group of the cluster runs a Bottlerocket AMI (two EBS volumes per node). */
-function hasBottlerocketNodes(cluster: PlatformCluster): boolean {
-  return cluster.nodegroups.some((ng) => String((ng.node.defaultChild as eks.CfnNodegroup).amiType ?? '').startsWith('BOTTLEROCKET'));
+function hasBottlerocketNodes(cluster: IPlatformCluster): boolean {
+  return cluster.nodegroupAmiTypes.some((amiType) => amiType.startsWith('BOTTLEROCKET'));
 }

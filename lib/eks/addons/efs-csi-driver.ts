@@ -6,12 +6,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
-import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, awsManagedServiceRolePolicy, managedAddon, podIdentityRole, requireKubectl, resolveAddonVersion, validateKubernetesName } from './addon-support';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { awsManagedServiceRolePolicy, bindPodIdentity, createManagedAddon, podIdentityRole, requireKubectl, validateKubernetesName } from './addon-support';
 import type { AddonVersion } from './addon-version';
-import type { IClusterAddon } from './cluster-addon';
+import { ClusterAddon } from './cluster-addon';
 import { ReclaimPolicy } from './reclaim-policy';
 
+/** The EKS add-on name. */
+const ADDON_NAME = 'aws-efs-csi-driver';
 /** The driver's controller creates and deletes access points through the EFS API; it mounts nothing. */
 const CONTROLLER_SERVICE_ACCOUNT = 'efs-csi-controller-sa';
 /**
@@ -159,102 +161,89 @@ export interface EfsStaticVolume {
  * `ClientRootAccess` to any principal that may mount; every mount here goes through an access point that
  * enforces a POSIX user, so no client acts as root unless a static volume's `posixId` is 0.
  */
-export class EfsCsiDriver implements IClusterAddon {
-  public readonly name: string = 'aws-efs-csi-driver';
-
+export class EfsCsiDriver extends ClusterAddon {
+  public readonly name: string = ADDON_NAME;
   private readonly props: EfsCsiDriverProps;
-  private installedOn?: PlatformCluster;
-  private scope?: Construct;
-  private _fileSystem?: efs.FileSystem;
-  private _securityGroup?: ec2.SecurityGroup;
-  private _addon?: eks.CfnAddon;
-  private _role?: iam.Role;
-  private _nodeRole?: iam.Role;
-  private _storageClass?: eks.KubernetesManifest;
-  private staticMountsAllowed = false;
 
   constructor(props: EfsCsiDriverProps = {}) {
+    super();
     validateKubernetesName('storageClassName', props.storageClassName);
     this.props = props;
   }
 
-  /** The file system. Undefined before `install`. */
-  public get fileSystem(): efs.FileSystem | undefined {
-    return this._fileSystem;
+  public install(scope: Construct, cluster: IPlatformCluster): EfsCsiDriverInstallation {
+    return new EfsCsiDriverInstallation(scope, 'EfsCsiDriver', { ...this.props, cluster });
   }
+}
 
-  /** The security group of the mount targets. Undefined before `install`. */
-  public get securityGroup(): ec2.SecurityGroup | undefined {
-    return this._securityGroup;
-  }
+/** Props of {@link EfsCsiDriverInstallation}. */
+export interface EfsCsiDriverInstallationProps extends EfsCsiDriverProps {
+  /** The cluster. */
+  readonly cluster: IPlatformCluster;
+}
 
-  /** The managed add-on. Undefined before `install` and without dynamic provisioning. */
-  public get addon(): eks.CfnAddon | undefined {
-    return this._addon;
-  }
-
-  /**
-   * The role of the driver's controller (`efs-csi-controller-sa`), which creates and deletes access points.
-   * Undefined before `install` and without dynamic provisioning.
-   */
-  public get role(): iam.Role | undefined {
-    return this._role;
-  }
-
+/**
+ * The EFS CSI driver installed on one cluster: the file system, and with dynamic provisioning the managed
+ * add-on, its roles and the StorageClass. Not a `ManagedAddonInstallation`: without dynamic provisioning
+ * (a Fargate-only cluster) there is no managed add-on.
+ */
+export class EfsCsiDriverInstallation extends Construct {
+  /** The file system. */
+  public readonly fileSystem: efs.FileSystem;
+  /** The security group of the mount targets. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The managed add-on. Undefined without dynamic provisioning. */
+  public readonly addon?: eks.CfnAddon;
+  /** The role of the driver's controller (`efs-csi-controller-sa`). Undefined without dynamic provisioning. */
+  public readonly role?: iam.Role;
   /**
    * The role of the driver's node daemon (`efs-csi-node-sa`), the only principal the file-system policy
-   * names: it mounts dynamically provisioned volumes with IAM authorization.
-   * Undefined before `install` and without dynamic provisioning.
+   * names: it mounts dynamically provisioned volumes with IAM authorization. Undefined without dynamic provisioning.
    */
-  public get nodeRole(): iam.Role | undefined {
-    return this._nodeRole;
-  }
+  public readonly nodeRole?: iam.Role;
+  /** The StorageClass manifest. Undefined without dynamic provisioning. */
+  public readonly storageClass?: eks.KubernetesManifest;
+  private readonly cluster: IPlatformCluster;
+  private staticMountsAllowed = false;
 
-  /** The StorageClass manifest. Undefined before `install` and without dynamic provisioning. */
-  public get storageClass(): eks.KubernetesManifest | undefined {
-    return this._storageClass;
-  }
-
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this.installedOn, this.name);
-    const dynamic = this.props.dynamicProvisioning ?? !cluster.fargateOnly;
+  constructor(scope: Construct, id: string, props: EfsCsiDriverInstallationProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    this.cluster = cluster;
+    const dynamic = props.dynamicProvisioning ?? !cluster.fargateOnly;
     if (dynamic && cluster.fargateOnly) {
       throw new Error(`dynamicProvisioning: the EFS CSI controller that creates access points cannot run on Fargate, got dynamicProvisioning: true on the Fargate-only cluster ${cluster.node.path}; leave dynamicProvisioning unset and give Fargate pods static volumes with addStaticVolume(), or add a node group`);
     }
-    const version = dynamic ? resolveAddonVersion(this.name, cluster, this.props.version) : undefined;
     if (dynamic) {
-      requireKubectl(cluster, this.name, 'creates a StorageClass');
+      requireKubectl(cluster, ADDON_NAME, 'creates a StorageClass');
     }
-    this.installedOn = cluster;
-
-    const scope = new Construct(cluster, 'EfsCsiDriver');
-    this.scope = scope;
-    if (this.props.dynamicProvisioning === undefined && !dynamic) {
+    cluster.registerAddon(ADDON_NAME, this);
+    if (props.dynamicProvisioning === undefined && !dynamic) {
       // The default follows the compute at install; node groups added afterwards get no driver controller.
-      scope.node.addValidation({
+      this.node.addValidation({
         validate: () => {
           if (!cluster.fargateOnly) {
-            Annotations.of(scope).addWarningV2('cdk-container-platform:efsDynamicProvisioningOff',
+            Annotations.of(this).addWarningV2('cdk-container-platform:efsDynamicProvisioningOff',
               `dynamicProvisioning: off because ${cluster.node.path} was Fargate-only when the driver was installed, got node groups added after it; pass dynamicProvisioning: true, or add the driver after the node groups, for the StorageClass`);
           }
           return [];
         },
       });
     }
-    const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: cluster.vpc,
       description: `EFS mount targets of ${cluster.node.path}: NFS from the cluster only`,
       allowAllOutbound: false,
     });
-    const automaticBackups = this.props.automaticBackups ?? true;
-    const fileSystem = new efs.FileSystem(scope, 'FileSystem', {
+    const automaticBackups = props.automaticBackups ?? true;
+    const fileSystem = new efs.FileSystem(this, 'FileSystem', {
       vpc: cluster.vpc,
       // One mount target per zone (EFS allows no more), in the private subnets where pods run.
       vpcSubnets: { onePerAz: true },
       securityGroup,
       encrypted: true,
-      kmsKey: this.props.encryptionKey,
-      removalPolicy: this.props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      kmsKey: props.encryptionKey,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       enableAutomaticBackups: automaticBackups,
       throughputMode: THROUGHPUT_MODE,
       performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
@@ -280,30 +269,30 @@ export class EfsCsiDriver implements IClusterAddon {
       actions: [CLIENT_MOUNT],
       conditions: { Null: { [ACCESS_POINT_ARN_KEY]: 'true' } },
     }));
-    fileSystem.connections.allowDefaultPortFrom(cluster.cluster.clusterSecurityGroup, 'NFS from the EKS cluster security group (nodes and Fargate pods)');
+    fileSystem.connections.allowDefaultPortFrom(cluster.eksCluster.clusterSecurityGroup, 'NFS from the EKS cluster security group (nodes and Fargate pods)');
     if (automaticBackups) {
       Compliance.acknowledgeAll(fileSystem, ['NIST.800.53.R5-EFSInBackupPlan', 'HIPAA.Security-EFSInBackupPlan'].map((ruleId) => ({
         ruleId,
         reason: 'automaticBackups (default true) enables the file system\'s BackupPolicy: AWS Backup\'s service-created default plan aws/efs/automatic-backup-plan backs it up daily; that plan is not a resource of this stack.',
       })));
     }
-    this._securityGroup = securityGroup;
-    this._fileSystem = fileSystem;
+    this.securityGroup = securityGroup;
+    this.fileSystem = fileSystem;
 
     if (!dynamic) {
       return;
     }
-    const role = podIdentityRole(scope, 'Role', `EFS CSI driver controller of ${cluster.node.path}, through EKS Pod Identity`, [awsManagedServiceRolePolicy('AmazonEFSCSIDriverPolicy')]);
+    const role = podIdentityRole(this, 'Role', `EFS CSI driver controller of ${cluster.node.path}, through EKS Pod Identity`, [awsManagedServiceRolePolicy('AmazonEFSCSIDriverPolicy')]);
     Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy]',
       'AmazonEFSCSIDriverPolicy is the policy AWS maintains for the EFS CSI driver and changes with it; a copy would drift from the driver version. It limits access point deletion to access points the driver tagged.');
-    this._role = role;
+    this.role = role;
     // A role of its own, so that mounting is granted to the node daemon only, not to the controller.
     // It needs no identity policy: the file-system policy grants it, and the node daemon calls no EFS API
     // while the VPC resolves the file system's DNS name (DNS support and hostnames on, as Fargate and
     // private endpoint access need too; only efs-utils' fallback for unresolvable names calls
     // DescribeMountTargets, per the driver's FAQ).
-    const nodeRole = podIdentityRole(scope, 'NodeRole', `EFS CSI driver node daemon of ${cluster.node.path}, through EKS Pod Identity: mounts with IAM authorization`);
-    this._nodeRole = nodeRole;
+    const nodeRole = podIdentityRole(this, 'NodeRole', `EFS CSI driver node daemon of ${cluster.node.path}, through EKS Pod Identity: mounts with IAM authorization`);
+    this.nodeRole = nodeRole;
     fileSystem.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowDriverNodeThroughAccessPoints',
       principals: [nodeRole],
@@ -323,31 +312,27 @@ export class EfsCsiDriver implements IClusterAddon {
     // others with 'Service account ... in pod identity configuration is not supported for addon'
     // (terraform-aws-modules/terraform-aws-eks issue 3520; for efs-csi-node-sa, aws-efs-csi-driver issue 1759,
     // open, whose workaround is a standalone association, as here).
-    const nodeAssociation = new eks.CfnPodIdentityAssociation(scope, 'NodePodIdentityAssociation', {
-      clusterName: cluster.cluster.clusterName,
+    const nodeAssociation = new eks.CfnPodIdentityAssociation(this, 'NodePodIdentityAssociation', {
+      clusterName: cluster.eksCluster.clusterName,
       namespace: DRIVER_NAMESPACE,
       serviceAccount: NODE_SERVICE_ACCOUNT,
       roleArn: nodeRole.roleArn,
     });
-    const addon = managedAddon(scope, 'Addon', cluster, {
-      addonName: this.name,
-      addonVersion: version!.version,
-      associations: [{ serviceAccount: CONTROLLER_SERVICE_ACCOUNT, role }],
-    });
+    const addon = createManagedAddon(this, 'Addon', cluster, { addonName: ADDON_NAME, version: props.version, configuration: () => undefined, beforeCompute: false });
+    bindPodIdentity(cluster, addon, CONTROLLER_SERVICE_ACCOUNT, role);
     // EKS gives Pod Identity credentials only to pods created after the association: the node daemon's
     // pods, which the add-on creates, must find it (on delete it goes after them).
     addon.node.addDependency(nodeAssociation);
-    version!.annotate(addon);
     // Mounts need a mount target in the pod's zone: the StorageClass, and claims ordered after it, come after them.
     addon.node.addDependency(fileSystem.mountTargetsAvailable);
-    this._addon = addon;
+    this.addon = addon;
 
-    const storageClass = new eks.KubernetesManifest(scope, 'StorageClass', {
-      cluster: cluster.cluster,
+    const storageClass = new eks.KubernetesManifest(this, 'StorageClass', {
+      cluster: cluster.eksCluster,
       manifest: [{
         apiVersion: 'storage.k8s.io/v1',
         kind: 'StorageClass',
-        metadata: { name: this.props.storageClassName ?? DEFAULT_STORAGE_CLASS },
+        metadata: { name: props.storageClassName ?? DEFAULT_STORAGE_CLASS },
         provisioner: 'efs.csi.aws.com',
         parameters: {
           provisioningMode: 'efs-ap',
@@ -358,21 +343,20 @@ export class EfsCsiDriver implements IClusterAddon {
         },
         // The file-system policy admits the driver's node daemon through IAM, over TLS only.
         mountOptions: DYNAMIC_MOUNT_OPTIONS,
-        reclaimPolicy: this.props.reclaimPolicy ?? ReclaimPolicy.RETAIN,
+        reclaimPolicy: props.reclaimPolicy ?? ReclaimPolicy.RETAIN,
         // EFS is reachable from every zone, so there is no reason to wait for the pod.
         volumeBindingMode: 'Immediate',
       }],
     });
     // Claims ordered after the class are deleted while the driver runs, so a Delete reclaim policy can remove their access points.
     storageClass.node.addDependency(addon);
-    this._storageClass = storageClass;
+    this.storageClass = storageClass;
   }
 
   /**
    * A static volume for pods that cannot use dynamic provisioning (pods on Fargate): an access point
    * rooted in its own directory with its own POSIX identity, a PersistentVolume that mounts it with TLS,
    * and a PersistentVolumeClaim bound to it in `namespace`. Both are retained when the claim is deleted.
-   * Call after `install`.
    *
    * The volume mounts anonymously (Fargate's driver has no IAM identity for it), so the first call adds a
    * statement to the file-system policy that lets anonymous clients mount through access points, over
@@ -380,11 +364,8 @@ export class EfsCsiDriver implements IClusterAddon {
    * neither be the root nor lie in the directory of dynamically provisioned volumes.
    */
   public addStaticVolume(id: string, options: EfsStaticVolumeOptions): EfsStaticVolume {
-    const cluster = this.installedOn;
-    if (!cluster || !this.scope || !this._fileSystem) {
-      throw new Error(`addStaticVolume: the ${this.name} add-on is not installed, got a call for '${id}'; add the add-on to a PlatformCluster first`);
-    }
-    requireKubectl(cluster, this.name, 'applies the PersistentVolume and claim of a static volume');
+    const cluster = this.cluster;
+    requireKubectl(cluster, ADDON_NAME, 'applies the PersistentVolume and claim of a static volume');
     validateKubernetesName('namespace', options.namespace);
     validateKubernetesName('claimName', options.claimName);
     const posixId = options.posixId ?? DEFAULT_POSIX_ID;
@@ -395,15 +376,15 @@ export class EfsCsiDriver implements IClusterAddon {
     if (!Token.isUnresolved(path)) {
       validateStaticPath(path);
     }
-    const accessPoint = this._fileSystem.addAccessPoint(`${id}AccessPoint`, {
+    const accessPoint = this.fileSystem.addAccessPoint(`${id}AccessPoint`, {
       path,
       posixUser: { uid: String(posixId), gid: String(posixId) },
       createAcl: { ownerUid: String(posixId), ownerGid: String(posixId), permissions: '750' },
     });
-    this.allowStaticMounts(this._fileSystem);
+    this.allowStaticMounts(this.fileSystem);
     const volumeName = `${options.namespace}-${options.claimName}`;
-    const manifest = new eks.KubernetesManifest(this.scope, id, {
-      cluster: cluster.cluster,
+    const manifest = new eks.KubernetesManifest(this, id, {
+      cluster: cluster.eksCluster,
       manifest: [
         {
           apiVersion: 'v1',
@@ -419,7 +400,7 @@ export class EfsCsiDriver implements IClusterAddon {
             mountOptions: STATIC_MOUNT_OPTIONS,
             csi: {
               driver: 'efs.csi.aws.com',
-              volumeHandle: `${this._fileSystem.fileSystemId}::${accessPoint.accessPointId}`,
+              volumeHandle: `${this.fileSystem.fileSystemId}::${accessPoint.accessPointId}`,
             },
           },
         },
@@ -437,7 +418,7 @@ export class EfsCsiDriver implements IClusterAddon {
       ],
     });
     // Pods can mount the volume only once a mount target exists in their zone.
-    manifest.node.addDependency(this._fileSystem.mountTargetsAvailable);
+    manifest.node.addDependency(this.fileSystem.mountTargetsAvailable);
     return { accessPoint, manifest };
   }
 

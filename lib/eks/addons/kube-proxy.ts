@@ -1,8 +1,6 @@
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { IClusterAddon } from './cluster-addon';
-import { CoreAddonProps } from '../core-addon-props';
-import { assertNotInstalled, createManagedAddon, resolveAddonVersion } from './addon-support';
-import type { PlatformCluster } from '../platform-cluster';
+import { Construct } from 'constructs';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { ComputeOrder, ManagedAddonInstallation, ManagedAddonOptions, ManagedClusterAddon } from './managed-addon';
 
 /**
  * The kube-proxy managed add-on: a DaemonSet that programs service routing on every node. Node groups
@@ -10,28 +8,12 @@ import type { PlatformCluster } from '../platform-cluster';
  * which only works once kube-proxy has programmed the node, so without it the CNI does not start and
  * the node never becomes Ready (maintainers' diagnosis in aws/amazon-vpc-cni-k8s issues 1078 and 1385).
  */
-export class KubeProxyAddon implements IClusterAddon {
-  public readonly name = 'kube-proxy';
-  private readonly props: CoreAddonProps;
-  private _addon?: eks.Addon;
-
-  constructor(props: CoreAddonProps = {}) {
-    this.props = props;
+export class KubeProxyAddon extends ManagedClusterAddon {
+  constructor(options: ManagedAddonOptions = {}) {
+    super({ ...options, addonName: 'kube-proxy', computeOrder: ComputeOrder.BEFORE_COMPUTE, constructId: 'KubeProxyAddon' });
   }
 
-  /** The managed add-on, once installed. */
-  public get addon(): eks.Addon {
-    if (!this._addon) {
-      throw new Error(`addon: the ${this.name} add-on is not installed yet, got no cluster; read it after PlatformCluster.addAddon`);
-    }
-    return this._addon;
-  }
-
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this._addon?.node.scope, this.name);
-    const version = resolveAddonVersion(this.name, cluster, this.props.version);
-    this._addon = createManagedAddon(cluster, 'KubeProxyAddon', this.name, version.version, () => this.props.configurationValues);
-    version.annotate(this._addon);
-    cluster.addNodePrerequisite(this._addon);
+  public install(scope: Construct, cluster: IPlatformCluster): ManagedAddonInstallation {
+    return new ManagedAddonInstallation(scope, 'KubeProxyAddon', { ...this.options, cluster, resourceId: 'Resource' });
   }
 }

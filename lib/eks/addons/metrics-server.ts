@@ -1,10 +1,8 @@
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, managedAddon, requireFargateSelection, resolveAddonVersion } from './addon-support';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { requireFargateSelection } from './addon-support';
 import type { AddonVersion } from './addon-version';
-import type { IClusterAddon } from './cluster-addon';
-
+import { ManagedAddonInstallation, ManagedClusterAddon } from './managed-addon';
 
 /** The labels of the add-on's pods (upstream chart, release metrics-server), for Fargate selectors. */
 const METRICS_SERVER_POD_LABELS = { 'app.kubernetes.io/name': 'metrics-server', 'app.kubernetes.io/instance': 'metrics-server' };
@@ -23,29 +21,14 @@ export interface MetricsServerProps {
  * (metrics.k8s.io) that the Horizontal Pod Autoscaler and `kubectl top` read. It needs no AWS
  * permissions and no kubectl handler.
  */
-export class MetricsServer implements IClusterAddon {
-  public readonly name: string = 'metrics-server';
-
-  private readonly props: MetricsServerProps;
-  private installedOn?: PlatformCluster;
-  private _addon?: eks.CfnAddon;
-
+export class MetricsServer extends ManagedClusterAddon {
   constructor(props: MetricsServerProps = {}) {
-    this.props = props;
+    super({ addonName: 'metrics-server', version: props.version, constructId: 'MetricsServer' });
   }
 
-  /** The managed add-on. Undefined before `install`. */
-  public get addon(): eks.CfnAddon | undefined {
-    return this._addon;
-  }
-
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this.installedOn, this.name);
-    const version = resolveAddonVersion(this.name, cluster, this.props.version);
-    this.installedOn = cluster;
-    const scope = new Construct(cluster, 'MetricsServer');
-    requireFargateSelection(scope, cluster, this.name, 'kube-system', METRICS_SERVER_POD_LABELS);
-    this._addon = managedAddon(scope, 'Addon', cluster, { addonName: this.name, addonVersion: version.version });
-    version.annotate(this._addon);
+  public install(scope: Construct, cluster: IPlatformCluster): ManagedAddonInstallation {
+    const installation = super.install(scope, cluster);
+    requireFargateSelection(installation, cluster, this.name, 'kube-system', METRICS_SERVER_POD_LABELS);
+    return installation;
   }
 }

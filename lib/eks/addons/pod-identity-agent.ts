@@ -1,35 +1,18 @@
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { IClusterAddon } from './cluster-addon';
-import { CoreAddonProps } from '../core-addon-props';
-import { assertNotInstalled, createManagedAddon, resolveAddonVersion } from './addon-support';
-import type { PlatformCluster } from '../platform-cluster';
+import { Construct } from 'constructs';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { ComputeOrder, ManagedAddonInstallation, ManagedAddonOptions, ManagedClusterAddon } from './managed-addon';
 
 /**
  * The EKS Pod Identity Agent managed add-on: a host-network DaemonSet that hands pods the credentials
- * of the IAM role their service account is associated with. Every PlatformCluster installs it first;
- * add-ons that use Pod Identity depend on `PlatformCluster.podIdentityAgent`.
+ * of the IAM role their service account is associated with. Every PlatformCluster installs it first, and
+ * node groups wait for it: aws-node (vpc-cni) gets its credentials through it.
  */
-export class PodIdentityAgentAddon implements IClusterAddon {
-  public readonly name = 'eks-pod-identity-agent';
-  private readonly props: CoreAddonProps;
-  private _addon?: eks.Addon;
-
-  constructor(props: CoreAddonProps = {}) {
-    this.props = props;
+export class PodIdentityAgentAddon extends ManagedClusterAddon {
+  constructor(options: ManagedAddonOptions = {}) {
+    super({ ...options, addonName: 'eks-pod-identity-agent', computeOrder: ComputeOrder.BEFORE_COMPUTE, constructId: 'PodIdentityAgentAddon' });
   }
 
-  /** The managed add-on, once installed. */
-  public get addon(): eks.Addon {
-    if (!this._addon) {
-      throw new Error(`addon: the ${this.name} add-on is not installed yet, got no cluster; read it after PlatformCluster.addAddon`);
-    }
-    return this._addon;
-  }
-
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this._addon?.node.scope, this.name);
-    const version = resolveAddonVersion(this.name, cluster, this.props.version);
-    this._addon = createManagedAddon(cluster, 'PodIdentityAgentAddon', this.name, version.version, () => this.props.configurationValues);
-    version.annotate(this._addon);
+  public install(scope: Construct, cluster: IPlatformCluster): ManagedAddonInstallation {
+    return new ManagedAddonInstallation(scope, 'PodIdentityAgentAddon', { ...this.options, cluster, resourceId: 'Resource' });
   }
 }

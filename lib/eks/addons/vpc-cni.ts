@@ -1,16 +1,14 @@
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IClusterAddon } from './cluster-addon';
+import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
-import { CoreAddonProps } from '../core-addon-props';
-import { assertNotInstalled, createManagedAddon, resolveAddonVersion } from './addon-support';
-import type { PlatformCluster } from '../platform-cluster';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { ComputeOrder, ManagedAddonInstallation, ManagedAddonOptions, ManagedClusterAddon } from './managed-addon';
 
 /** The service account of the aws-node DaemonSet, which the add-on's role is associated with. */
 const SERVICE_ACCOUNT = 'aws-node';
 
 /** Props of {@link VpcCniAddon}. */
-export interface VpcCniAddonProps extends CoreAddonProps {
+export interface VpcCniAddonProps extends ManagedAddonOptions {
   /**
    * The role aws-node assumes through Pod Identity. It must trust `pods.eks.amazonaws.com`
    * (sts:AssumeRole and sts:TagSession) and allow what AmazonEKS_CNI_Policy allows.
@@ -27,50 +25,50 @@ export interface VpcCniAddonProps extends CoreAddonProps {
  * wait for the agent: its Pod Identity association is an EKS API object, and aws-node pods start only
  * on nodes, which come after both.
  */
-export class VpcCniAddon implements IClusterAddon {
-  public readonly name = 'vpc-cni';
-  private readonly props: VpcCniAddonProps;
-  private _addon?: eks.Addon;
-  private _role?: iam.IRole;
+export class VpcCniAddon extends ManagedClusterAddon {
+  private readonly role?: iam.IRole;
 
   constructor(props: VpcCniAddonProps = {}) {
-    this.props = props;
+    super({ version: props.version, configurationValues: props.configurationValues, addonName: 'vpc-cni', computeOrder: ComputeOrder.BEFORE_COMPUTE, constructId: 'VpcCniAddon' });
+    this.role = props.role;
   }
 
-  /** The managed add-on, once installed. */
-  public get addon(): eks.Addon {
-    if (!this._addon) {
-      throw new Error(`addon: the ${this.name} add-on is not installed yet, got no cluster; read it after PlatformCluster.addAddon`);
-    }
-    return this._addon;
+  public install(scope: Construct, cluster: IPlatformCluster): VpcCniInstallation {
+    return new VpcCniInstallation(scope, 'VpcCniAddon', { ...this.options, cluster, role: this.role });
   }
+}
 
-  /** The role aws-node uses, once installed. */
-  public get role(): iam.IRole {
-    if (!this._role) {
-      throw new Error(`role: the ${this.name} add-on is not installed yet, got no cluster; read it after PlatformCluster.addAddon`);
-    }
-    return this._role;
-  }
+/** Props of {@link VpcCniInstallation}. */
+export interface VpcCniInstallationProps extends ManagedAddonOptions {
+  /** The cluster. */
+  readonly cluster: IPlatformCluster;
+  /**
+   * The role of aws-node.
+   * @default - a role with AmazonEKS_CNI_Policy
+   */
+  readonly role?: iam.IRole;
+}
 
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this._addon?.node.scope, this.name);
-    const version = resolveAddonVersion(this.name, cluster, this.props.version);
-    this._role = this.props.role ?? this.createRole(cluster);
-    this._addon = createManagedAddon(cluster, 'VpcCniAddon', this.name, version.version, () => this.props.configurationValues);
-    version.annotate(this._addon);
-    (this._addon.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: SERVICE_ACCOUNT, roleArn: this._role.roleArn }];
-    cluster.addNodePrerequisite(this._addon);
-  }
+/** The vpc-cni add-on installed on one cluster. */
+export class VpcCniInstallation extends ManagedAddonInstallation {
+  /** The role aws-node uses through Pod Identity. */
+  public readonly role: iam.IRole;
 
-  private createRole(cluster: PlatformCluster): iam.Role {
-    const role = new iam.Role(cluster, 'VpcCniRole', {
-      assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
-      description: `Pod Identity role of the VPC CNI (aws-node) of ${cluster.node.path}`,
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')],
-    });
-    Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
-      'AWS maintains AmazonEKS_CNI_Policy alongside the VPC CNI it serves; network interfaces are created at run time, so no ARN is known to scope a custom policy to. Pass role to use your own');
-    return role;
+  constructor(scope: Construct, id: string, props: VpcCniInstallationProps) {
+    super(scope, id, { ...props, addonName: 'vpc-cni', computeOrder: ComputeOrder.BEFORE_COMPUTE, resourceId: 'Resource' });
+    // A sibling of the installation (`VpcCniRole`), where earlier releases created it: its logical id stays.
+    this.role = props.role ?? createRole(scope, props.cluster);
+    this.bindPodIdentity(SERVICE_ACCOUNT, this.role);
   }
+}
+
+function createRole(scope: Construct, cluster: IPlatformCluster): iam.Role {
+  const role = new iam.Role(scope, 'VpcCniRole', {
+    assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
+    description: `Pod Identity role of the VPC CNI (aws-node) of ${cluster.node.path}`,
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')],
+  });
+  Compliance.acknowledge(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
+    'AWS maintains AmazonEKS_CNI_Policy alongside the VPC CNI it serves; network interfaces are created at run time, so no ARN is known to scope a custom policy to. Pass role to use your own');
+  return role;
 }

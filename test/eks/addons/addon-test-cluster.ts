@@ -1,8 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { IConstruct } from 'constructs';
-import { IClusterAddon } from '../../../lib/eks/addons/cluster-addon';
-import { PlatformCluster, PlatformClusterProps } from '../../../lib/eks/platform-cluster';
+import { Construct, IConstruct } from 'constructs';
+import { ClusterAddon } from '../../../lib/eks/addons/cluster-addon';
+import { PlatformCluster } from '../../../lib/eks/platform-cluster';
+import { PlatformClusterProps } from '../../../lib/eks/platform-cluster-props';
 import { newStack } from '../../helpers';
 import { renderTokens } from '../../kubernetes-manifests';
 
@@ -17,7 +18,7 @@ export enum Compute {
 }
 
 export interface TestClusterOptions {
-  readonly addons?: IClusterAddon[];
+  readonly addons?: ClusterAddon[];
   readonly compute?: Compute;
   readonly kubectl?: boolean;
 }
@@ -27,6 +28,25 @@ export function clusterWith(options: TestClusterOptions = {}): { stack: Stack; c
   const stack = newStack();
   const cluster = new PlatformCluster(stack, 'Cluster', clusterProps(options));
   return { stack, cluster };
+}
+
+// Every install through PlatformCluster.addAddon (the addons prop included) is kept, so tests read the
+// installation of an add-on object they hold.
+const INSTALLATIONS = new Map<ClusterAddon, Construct>();
+const addAddon = PlatformCluster.prototype.addAddon;
+PlatformCluster.prototype.addAddon = function (this: PlatformCluster, addon: ClusterAddon, scope?: Construct): Construct {
+  const installation = addAddon.call(this, addon, scope);
+  INSTALLATIONS.set(addon, installation);
+  return installation;
+};
+
+/** The construct the last install of an add-on object created (through clusterWith or synthWith). */
+export function installationOf<T extends Construct>(addon: { install(scope: Construct, cluster: any): T }): T {
+  const installation = INSTALLATIONS.get(addon as unknown as ClusterAddon);
+  if (!installation) {
+    throw new Error('not installed through clusterWith');
+  }
+  return installation as T;
 }
 
 /** Like clusterWith, and the synthesized template. */

@@ -8,6 +8,7 @@ import {
   AddonVersion, AwsLoadBalancerController, ContainerInsights, CoreDnsAddon, EbsCsiDriver, EfsCsiDriver, KubeProxyAddon, MetricsServer,
   PlatformCluster, PlatformClusterProps, PodIdentityAgentAddon, VpcCniAddon,
 } from '../../../lib';
+import { EfsCsiDriverInstallation } from '../../../lib/eks/addons/efs-csi-driver';
 import { HELM_CHARTS, MANAGED_ADDON_BUILDS } from '../../../lib/eks/addons/addon-versions';
 import { AddonVersionsRecord, isOffered } from '../../../scripts/addon-versions';
 import { newStack } from '../../helpers';
@@ -122,10 +123,10 @@ describe('AddonVersion', () => {
     const { stack, cluster } = clusterOn('1.36', { coreAddons: { kubeProxy }, addons: [efs] });
     const template = Template.fromStack(stack);
     expect(renderedVersions(template)['kube-proxy']).toBeUndefined();
-    expect(template.toJSON().Resources[stack.getLogicalId(efs.addon!)].Properties).not.toHaveProperty('AddonVersion');
+    expect(template.toJSON().Resources[stack.getLogicalId((cluster.node.findChild('EfsCsiDriver') as EfsCsiDriverInstallation).addon!)].Properties).not.toHaveProperty('AddonVersion');
     const message = (name: string) => Match.stringLikeRegexp(`^version: AddonVersion.eksDefault\\(\\) renders no ${name} version, so EKS installs its default build for Kubernetes 1.36 at create; a later upgrade of the cluster's version does not move the add-on`);
     Annotations.fromStack(stack).hasWarning(`/${cluster.node.path}/KubeProxyAddon`, message('kube-proxy'));
-    Annotations.fromStack(stack).hasWarning(`/${efs.addon!.node.path}`, message('aws-efs-csi-driver'));
+    Annotations.fromStack(stack).hasWarning(`/${(cluster.node.findChild('EfsCsiDriver') as EfsCsiDriverInstallation).addon!.node.path}`, message('aws-efs-csi-driver'));
   });
 
   test('eksDefault() leaves the other add-ons at the version table\'s build', () => {

@@ -6,12 +6,12 @@ import { ContainerInsights } from '../../../lib/eks/addons/container-insights';
 import { MetricsServer } from '../../../lib/eks/addons/metrics-server';
 import { PlatformCluster } from '../../../lib/eks/platform-cluster';
 import { expectNoComplianceFindings, newStack } from '../../helpers';
-import { clusterWith, Compute, customResourceId, dependsOn, helmValues, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+import { clusterWith, Compute, customResourceId, dependsOn, helmValues, logicalId, manifestObjects, synthWith, installationOf } from './addon-test-cluster';
 
 describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => {
   const lbc = new AwsLoadBalancerController();
   const { stack, cluster, template } = synthWith({ addons: [lbc] });
-  const chartId = customResourceId(lbc.chart!);
+  const chartId = customResourceId(installationOf(lbc).chart);
 
   test('installs chart aws-load-balancer-controller 3.5.0 from eks-charts into kube-system', () => {
     template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
@@ -42,7 +42,7 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
       Namespace: 'kube-system',
       ServiceAccount: 'aws-load-balancer-controller',
-      RoleArn: { 'Fn::GetAtt': [logicalId(lbc.role!), 'Arn'] },
+      RoleArn: { 'Fn::GetAtt': [logicalId(installationOf(lbc).role), 'Arn'] },
     });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
@@ -52,7 +52,7 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
   });
 
   test('attaches upstream\'s IAM policy as a customer managed policy, in the stack\'s partition', () => {
-    const policy = template.toJSON().Resources[logicalId(lbc.policy!)];
+    const policy = template.toJSON().Resources[logicalId(installationOf(lbc).policy)];
     expect(policy.Type).toBe('AWS::IAM::ManagedPolicy');
     const statements: any[] = policy.Properties.PolicyDocument.Statement;
     const actions = new Set(statements.flatMap((st) => [st.Action].flat()));
@@ -66,11 +66,11 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
       Condition: { Null: { 'aws:RequestTag/elbv2.k8s.aws/cluster': 'false' } },
     }));
     expect(JSON.stringify(statements)).not.toContain('arn:aws:');
-    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: [{ Ref: logicalId(lbc.policy!) }] });
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: [{ Ref: logicalId(installationOf(lbc).policy) }] });
   });
 
   test('creates an IngressClass alb for the controller, as the cluster default', () => {
-    const [ingressClass] = manifestObjects(template, customResourceId(lbc.ingressClass!));
+    const [ingressClass] = manifestObjects(template, customResourceId(installationOf(lbc).ingressClass));
     expect(ingressClass).toEqual({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'IngressClass',
@@ -82,7 +82,7 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
 
   test('starts the controller after its role, its Pod Identity association and the compute it runs on, and stops it before them', () => {
     expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining([
-      logicalId(lbc.role!),
+      logicalId(installationOf(lbc).role),
       stack.getLogicalId(cluster.node.findChild('AwsLoadBalancerController').node.findChild('PodIdentityAssociation') as any),
       logicalId(cluster.nodegroups[0]),
       logicalId(cluster.fargateProfiles[0]),
@@ -101,7 +101,7 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
   });
 
   test('creates the IngressClass without waiting for the Helm release, which registers no webhook for it', () => {
-    expect(dependsOn(template, customResourceId(lbc.ingressClass!))).not.toContain(chartId);
+    expect(dependsOn(template, customResourceId(installationOf(lbc).ingressClass))).not.toContain(chartId);
   });
 
   test('makes a resource given to addLoadBalancedResource wait for the controller and its IngressClass, and go before them', () => {
@@ -109,9 +109,9 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
     const controller = new AwsLoadBalancerController();
     c.addAddon(controller);
     const ingress = c.cluster.addManifest('Web', { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' } });
-    controller.addLoadBalancedResource(ingress);
+    installationOf(controller).addLoadBalancedResource(ingress);
     const t = Template.fromStack(s);
-    expect(dependsOn(t, customResourceId(ingress))).toEqual(expect.arrayContaining([customResourceId(controller.chart!), customResourceId(controller.ingressClass!)]));
+    expect(dependsOn(t, customResourceId(ingress))).toEqual(expect.arrayContaining([customResourceId(installationOf(controller).chart), customResourceId(installationOf(controller).ingressClass)]));
   });
 
   test('has no unacknowledged finding in the four packs', () => {
@@ -122,8 +122,9 @@ describe('AwsLoadBalancerController on a cluster with nodes and Fargate', () => 
     expect(() => cluster.addAddon(new AwsLoadBalancerController())).toThrow(/'aws-load-balancer-controller' is already installed/);
   });
 
-  test('fails when a resource is added before install', () => {
-    expect(() => new AwsLoadBalancerController().addLoadBalancedResource(cluster)).toThrow(/^resource: cannot depend on the aws-load-balancer-controller add-on before it is installed, got Test\/Cluster; add the add-on to a PlatformCluster first$/);
+  test('returns an installation whose members are defined', () => {
+    const installation = installationOf(lbc);
+    expect([installation.chart, installation.role, installation.policy, installation.ingressClass].every((m) => m !== undefined)).toBe(true);
   });
 });
 
@@ -135,33 +136,33 @@ describe('AwsLoadBalancerController and managed add-ons installed after it', () 
   cluster.addAddon(metrics);
   // Template.fromStack fails on a dependency cycle ("Template is undeployable"), so building it is the cycle check.
   const template = Template.fromStack(stack);
-  const chartId = customResourceId(lbc.chart!);
+  const chartId = customResourceId(installationOf(lbc).chart);
 
   test('makes the Helm release wait for add-ons installed after it, through props and addAddon', () => {
-    expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining([logicalId(insights.addon!), logicalId(metrics.addon!), logicalId(cluster.coreDns!)]));
+    expect(dependsOn(template, chartId)).toEqual(expect.arrayContaining([logicalId(installationOf(insights).addon!), logicalId(installationOf(metrics).addon), logicalId(cluster.coreDns!)]));
   });
 
   test('leaves those add-ons waiting for compute only, not for the release', () => {
-    expect(dependsOn(template, logicalId(metrics.addon!))).toEqual(expect.arrayContaining([logicalId(cluster.nodegroups[0])]));
-    expect(dependsOn(template, logicalId(metrics.addon!))).not.toContain(chartId);
+    expect(dependsOn(template, logicalId(installationOf(metrics).addon))).toEqual(expect.arrayContaining([logicalId(cluster.nodegroups[0])]));
+    expect(dependsOn(template, logicalId(installationOf(metrics).addon))).not.toContain(chartId);
   });
 });
 
 describe('AwsLoadBalancerController on a Fargate-only cluster', () => {
   const lbc = new AwsLoadBalancerController();
   const { cluster, template } = synthWith({ addons: [lbc], compute: Compute.FARGATE_ONLY });
-  const chartId = customResourceId(lbc.chart!);
+  const chartId = customResourceId(installationOf(lbc).chart);
 
   test('falls back to IRSA: the role trusts the cluster\'s OIDC provider for its service account only', () => {
     template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
-    const trust = template.toJSON().Resources[logicalId(lbc.role!)].Properties.AssumeRolePolicyDocument.Statement[0];
+    const trust = template.toJSON().Resources[logicalId(installationOf(lbc).role)].Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Action).toBe('sts:AssumeRoleWithWebIdentity');
     expect(trust.Principal.Federated).toBeDefined();
     expect(JSON.stringify(template.toJSON())).toContain('system:serviceaccount:kube-system:aws-load-balancer-controller');
   });
 
   test('annotates the service account with the IRSA role', () => {
-    expect(helmValues(template, chartId).serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain(logicalId(lbc.role!));
+    expect(helmValues(template, chartId).serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain(logicalId(installationOf(lbc).role));
   });
 
   test('has no unacknowledged finding in the four packs', () => {
@@ -190,7 +191,7 @@ describe('AwsLoadBalancerController on a cluster with nodes whose Fargate profil
     const lbc = new AwsLoadBalancerController();
     const stack = newStack();
     new PlatformCluster(stack, 'Cluster', { nodegroups: [{ id: 'Default' }], fargateProfiles: profiles, addons: [lbc] });
-    const trust = Template.fromStack(stack).toJSON().Resources[logicalId(lbc.role!)].Properties.AssumeRolePolicyDocument.Statement[0];
+    const trust = Template.fromStack(stack).toJSON().Resources[logicalId(installationOf(lbc).role)].Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Action).toBe('sts:AssumeRoleWithWebIdentity');
   });
 
@@ -211,13 +212,13 @@ describe('AwsLoadBalancerController on a cluster with nodes whose Fargate select
 
   test('uses IRSA, which works whether or not the selector takes its pods to Fargate', () => {
     const lbc = new AwsLoadBalancerController();
-    const trust = Template.fromStack(withProfile(lbc)).toJSON().Resources[logicalId(lbc.role!)].Properties.AssumeRolePolicyDocument.Statement[0];
+    const trust = Template.fromStack(withProfile(lbc)).toJSON().Resources[logicalId(installationOf(lbc).role)].Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Action).toBe('sts:AssumeRoleWithWebIdentity');
   });
 
   test('accepts identityType POD_IDENTITY, leaving the selector to the user', () => {
     const lbc = new AwsLoadBalancerController({ identityType: eks.IdentityType.POD_IDENTITY });
-    const trust = Template.fromStack(withProfile(lbc)).toJSON().Resources[logicalId(lbc.role!)].Properties.AssumeRolePolicyDocument.Statement[0];
+    const trust = Template.fromStack(withProfile(lbc)).toJSON().Resources[logicalId(installationOf(lbc).role)].Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Principal).toEqual({ Service: 'pods.eks.amazonaws.com' });
   });
 });

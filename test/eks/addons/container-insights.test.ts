@@ -1,19 +1,19 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ContainerInsights } from '../../../lib/eks/addons/container-insights';
 import { expectNoComplianceFindings } from '../../helpers';
-import { clusterWith, Compute, customResourceId, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+import { clusterWith, Compute, customResourceId, logicalId, manifestObjects, synthWith, installationOf } from './addon-test-cluster';
 import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('ContainerInsights on a cluster with nodes and Fargate', () => {
   const insights = new ContainerInsights();
   const { cluster, template } = synthWith({ addons: [insights] });
-  const logGroupId = logicalId(insights.fargateLogGroup!);
+  const logGroupId = logicalId(installationOf(insights).fargateLogGroup!);
 
   test('installs the amazon-cloudwatch-observability add-on with a Pod Identity role for its agent', () => {
     template.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'amazon-cloudwatch-observability',
       AddonVersion: 'v6.6.0-eksbuild.1',
-      PodIdentityAssociations: [{ ServiceAccount: 'cloudwatch-agent', RoleArn: { 'Fn::GetAtt': [logicalId(insights.role!), 'Arn'] } }],
+      PodIdentityAssociations: [{ ServiceAccount: 'cloudwatch-agent', RoleArn: { 'Fn::GetAtt': [logicalId(installationOf(insights).role!), 'Arn'] } }],
     });
     template.hasResourceProperties('AWS::IAM::Role', {
       ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/CloudWatchAgentServerPolicy']] }],
@@ -27,7 +27,7 @@ describe('ContainerInsights on a cluster with nodes and Fargate', () => {
   });
 
   test('configures Fargate\'s log router: labelled aws-observability namespace and an aws-logging ConfigMap', () => {
-    const [namespace, configMap] = manifestObjects(template, customResourceId(insights.fargateLogging!));
+    const [namespace, configMap] = manifestObjects(template, customResourceId(installationOf(insights).fargateLogging!));
     expect(namespace).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'aws-observability', labels: { 'aws-observability': 'enabled' } } });
     expect(configMap).toEqual(expect.objectContaining({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-logging', namespace: 'aws-observability' } }));
     const output: string = configMap.data['output.conf'];
@@ -61,7 +61,7 @@ describe('ContainerInsights on a cluster without Fargate profiles', () => {
     const insights = new ContainerInsights();
     const { template } = synthWith({ addons: [insights], compute: Compute.NODES_ONLY });
     template.resourcePropertiesCountIs('AWS::EKS::Addon', { AddonName: 'amazon-cloudwatch-observability' }, 1);
-    expect(insights.fargateLogging).toBeUndefined();
+    expect(installationOf(insights).fargateLogging!).toBeUndefined();
     template.resourcePropertiesCountIs('AWS::IAM::ManagedPolicy', { Description: Match.stringLikeRegexp('Fargate log router') }, 0);
   });
 });
@@ -76,8 +76,8 @@ describe('ContainerInsights on a Fargate-only cluster', () => {
   });
 
   test('still ships pod logs through Fargate\'s log router', () => {
-    expect(insights.fargateLogging).toBeDefined();
-    const [namespace] = manifestObjects(template, customResourceId(insights.fargateLogging!));
+    expect(installationOf(insights).fargateLogging!).toBeDefined();
+    const [namespace] = manifestObjects(template, customResourceId(installationOf(insights).fargateLogging!));
     expect(namespace.metadata.labels).toEqual({ 'aws-observability': 'enabled' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: { 'Fn::Join': ['', Match.arrayWith(['/fargate'])] }, RetentionInDays: 365 });
   });

@@ -18,7 +18,7 @@ describe('CoreDnsAddon', () => {
       coreAddons: { coreDns: new CoreDnsAddon({ configurationValues: { replicaCount: 3 } }) },
       fargateProfiles: [{ id: 'Dns', selectors: [{ namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }] }],
     });
-    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', { AddonName: 'coredns', ConfigurationValues: '{"replicaCount":3,"computeType":"Fargate"}' });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', { AddonName: 'coredns', ConfigurationValues: '{"computeType":"Fargate","replicaCount":3}' });
   });
 
   test('stays on nodes when a node group is added after the Fargate profiles', () => {

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -5,7 +6,7 @@ import { EbsCsiDriver } from '../../../lib/eks/addons/ebs-csi-driver';
 import { ReclaimPolicy } from '../../../lib/eks/addons/reclaim-policy';
 import { expectNoComplianceFindings } from '../../helpers';
 import { kubernetesProblem } from '../../kubernetes-manifests';
-import { clusterWith, Compute, customResourceId, dependsOn, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+import { clusterWith, Compute, customResourceId, dependsOn, logicalId, manifestObjects, synthWith, installationOf } from './addon-test-cluster';
 import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('EbsCsiDriver with defaults', () => {
@@ -19,7 +20,7 @@ describe('EbsCsiDriver with defaults', () => {
   test('binds the controller\'s service account to a Pod Identity role with AmazonEBSCSIDriverPolicy', () => {
     template.hasResourceProperties('AWS::EKS::Addon', {
       AddonName: 'aws-ebs-csi-driver',
-      PodIdentityAssociations: [{ ServiceAccount: 'ebs-csi-controller-sa', RoleArn: { 'Fn::GetAtt': [logicalId(ebs.role!), 'Arn'] } }],
+      PodIdentityAssociations: [{ ServiceAccount: 'ebs-csi-controller-sa', RoleArn: { 'Fn::GetAtt': [logicalId(installationOf(ebs).role), 'Arn'] } }],
     });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'pods.eks.amazonaws.com' } })]) },
@@ -28,17 +29,17 @@ describe('EbsCsiDriver with defaults', () => {
   });
 
   test('waits for the cluster\'s compute, whose nodes wait for the Pod Identity agent', () => {
-    expect(dependsOn(template, logicalId(ebs.addon!))).toEqual(expect.arrayContaining([logicalId(cluster.nodegroups[0]), logicalId(cluster.fargateProfiles[0])]));
+    expect(dependsOn(template, logicalId(installationOf(ebs).addon))).toEqual(expect.arrayContaining([logicalId(cluster.nodegroups[0]), logicalId(cluster.fargateProfiles[0])]));
     expect(dependsOn(template, logicalId(cluster.nodegroups[0]))).toContain(logicalId(cluster.podIdentityAgent!));
   });
 
   test('gives the controller the region and the node pods their metadata from the Kubernetes API, as nodes default to IMDS hop limit 1', () => {
-    const config = template.toJSON().Resources[logicalId(ebs.addon!)].Properties.ConfigurationValues;
+    const config = template.toJSON().Resources[logicalId(installationOf(ebs).addon)].Properties.ConfigurationValues;
     expect(config).toEqual({ 'Fn::Join': ['', ['{"controller":{"region":"', { Ref: 'AWS::Region' }, '"},"node":{"metadataSources":"kubernetes"}}']] });
   });
 
   test('creates a default gp3 StorageClass: encrypted, WaitForFirstConsumer, expandable, volumes retained', () => {
-    const [storageClass] = manifestObjects(template, customResourceId(ebs.storageClass!));
+    const [storageClass] = manifestObjects(template, customResourceId(installationOf(ebs).storageClass));
     expect(storageClass).toEqual({
       apiVersion: 'storage.k8s.io/v1',
       kind: 'StorageClass',
@@ -49,7 +50,7 @@ describe('EbsCsiDriver with defaults', () => {
       volumeBindingMode: 'WaitForFirstConsumer',
       allowVolumeExpansion: true,
     });
-    expect(dependsOn(template, customResourceId(ebs.storageClass!))).toContain(logicalId(ebs.addon!));
+    expect(dependsOn(template, customResourceId(installationOf(ebs).storageClass))).toContain(logicalId(installationOf(ebs).addon));
   });
 
   test('has no unacknowledged finding in the four packs', () => {
@@ -60,8 +61,12 @@ describe('EbsCsiDriver with defaults', () => {
     expect(() => cluster.addAddon(new EbsCsiDriver())).toThrow(/'aws-ebs-csi-driver' is already installed/);
   });
 
-  test('fails when one add-on object is installed on two clusters', () => {
-    expect(() => ebs.install(clusterWith({ compute: Compute.NODES_ONLY }).cluster)).toThrow(/^install: this aws-ebs-csi-driver add-on object is already installed on Test\/Cluster, got a second install; create one add-on object per cluster$/);
+  test('installs one add-on object on two clusters, each with its own role and StorageClass', () => {
+    const other = clusterWith({ compute: Compute.NODES_ONLY }).cluster;
+    const second = ebs.install(other, other);
+    expect(second.node.path).toBe('Test/Cluster/EbsCsiDriver');
+    expect(second.role).not.toBe(installationOf(ebs).role);
+    expect(Template.fromStack(Stack.of(other)).resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 1));
   });
 });
 
@@ -73,7 +78,7 @@ describe('EbsCsiDriver with a key, provisioned performance and volumes deleted w
   const template = Template.fromStack(stack);
 
   test('sets the key, IOPS and throughput as StorageClass parameters, and the reclaim policy', () => {
-    const [storageClass] = manifestObjects(template, customResourceId(ebs.storageClass!));
+    const [storageClass] = manifestObjects(template, customResourceId(installationOf(ebs).storageClass));
     expect(storageClass.metadata).toEqual({ name: 'fast' });
     expect(storageClass.parameters).toEqual(expect.objectContaining({ iops: '8000', throughput: '2000', kmsKeyId: `@@{'Fn::GetAtt':['${stack.getLogicalId(key.node.defaultChild as any)}','Arn']}@@` }));
     expect(storageClass.reclaimPolicy).toBe('Delete');
@@ -104,7 +109,7 @@ describe('EbsCsiDriver on a cluster with Bottlerocket nodes', () => {
     const ebs = new EbsCsiDriver();
     const { stack, cluster } = clusterWith({ addons: [ebs], compute: Compute.NODES_ONLY });
     cluster.addNodegroup('Br', { amiType: eks.NodegroupAmiType.BOTTLEROCKET_X86_64 });
-    const config = Template.fromStack(stack).toJSON().Resources[logicalId(ebs.addon!)].Properties.ConfigurationValues;
+    const config = Template.fromStack(stack).toJSON().Resources[logicalId(installationOf(ebs).addon)].Properties.ConfigurationValues;
     expect(config['Fn::Join'][1]).toEqual(['{"controller":{"region":"', { Ref: 'AWS::Region' }, '"},"node":{"metadataSources":"kubernetes","reservedVolumeAttachments":2}}']);
   });
 });

@@ -2,7 +2,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { EfsCsiDriver } from '../../../lib/eks/addons/efs-csi-driver';
 import { complianceRuleIds, expectNoComplianceFindings } from '../../helpers';
 import { kubernetesProblem } from '../../kubernetes-manifests';
-import { clusterWith, Compute, customResourceId, dependsOn, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+import { clusterWith, Compute, customResourceId, dependsOn, logicalId, manifestObjects, synthWith, installationOf } from './addon-test-cluster';
 import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 /** A file-system policy statement, as Match.arrayWith finds it among the others. */
@@ -50,9 +50,9 @@ const ALLOW_ANONYMOUS_THROUGH_ACCESS_POINTS = {
 describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
   const efs = new EfsCsiDriver();
   const { stack, cluster } = clusterWith({ addons: [efs] });
-  const volume = efs.addStaticVolume('AppsData', { namespace: 'apps', claimName: 'data' });
+  const volume = installationOf(efs).addStaticVolume('AppsData', { namespace: 'apps', claimName: 'data' });
   const template = Template.fromStack(stack);
-  const fsId = logicalId(efs.fileSystem!);
+  const fsId = logicalId(installationOf(efs).fileSystem);
 
   test('creates an encrypted file system with automatic backups and elastic throughput, retained on delete', () => {
     template.hasResource('AWS::EFS::FileSystem', {
@@ -70,10 +70,10 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
   test('admits NFS only from the cluster security group', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp', FromPort: 2049, ToPort: 2049,
-      GroupId: { 'Fn::GetAtt': [logicalId(efs.securityGroup!), 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [logicalId(installationOf(efs).securityGroup), 'GroupId'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [logicalId(cluster.cluster), 'ClusterSecurityGroupId'] },
     });
-    const sg = template.toJSON().Resources[logicalId(efs.securityGroup!)].Properties;
+    const sg = template.toJSON().Resources[logicalId(installationOf(efs).securityGroup)].Properties;
     expect(sg.SecurityGroupIngress ?? []).toEqual([]);
   });
 
@@ -83,30 +83,30 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
       AddonName: 'aws-efs-csi-driver',
       AddonVersion: 'v3.4.2-eksbuild.1',
       PodIdentityAssociations: [
-        { ServiceAccount: 'efs-csi-controller-sa', RoleArn: { 'Fn::GetAtt': [logicalId(efs.role!), 'Arn'] } },
+        { ServiceAccount: 'efs-csi-controller-sa', RoleArn: { 'Fn::GetAtt': [logicalId(installationOf(efs).role!), 'Arn'] } },
       ],
     });
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
       Namespace: 'kube-system',
       ServiceAccount: 'efs-csi-node-sa',
-      RoleArn: { 'Fn::GetAtt': [logicalId(efs.nodeRole!), 'Arn'] },
+      RoleArn: { 'Fn::GetAtt': [logicalId(installationOf(efs).nodeRole!), 'Arn'] },
     });
     const resources = template.toJSON().Resources;
-    expect(resources[logicalId(efs.role!)].Properties.ManagedPolicyArns).toEqual([
+    expect(resources[logicalId(installationOf(efs).role!)].Properties.ManagedPolicyArns).toEqual([
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy']] },
     ]);
   });
 
   test('creates the add-on after the node service account\'s association, so the node daemon\'s pods get its credentials', () => {
     const [associationId] = Object.entries(template.findResources('AWS::EKS::PodIdentityAssociation', { Properties: { ServiceAccount: 'efs-csi-node-sa' } })).map(([id]) => id);
-    expect(dependsOn(template, logicalId(efs.addon!))).toContain(associationId);
+    expect(dependsOn(template, logicalId(installationOf(efs).addon!))).toContain(associationId);
   });
 
   test('gives the node role no permission of its own: only the file-system policy lets it mount', () => {
-    const nodeRole = template.toJSON().Resources[logicalId(efs.nodeRole!)].Properties;
+    const nodeRole = template.toJSON().Resources[logicalId(installationOf(efs).nodeRole!)].Properties;
     expect(nodeRole.ManagedPolicyArns).toBeUndefined();
     const policiesOnNodeRole = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p: any) => JSON.stringify(p.Properties.Roles ?? []).includes(logicalId(efs.nodeRole!)));
+      .filter((p: any) => JSON.stringify(p.Properties.Roles ?? []).includes(logicalId(installationOf(efs).nodeRole!)));
     expect(policiesOnNodeRole).toEqual([]);
   });
 
@@ -131,7 +131,7 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
     template.hasResourceProperties('AWS::EFS::FileSystem', policyWith({
       Sid: 'AllowDriverNodeThroughAccessPoints',
       Effect: 'Allow',
-      Principal: { AWS: { 'Fn::GetAtt': [logicalId(efs.nodeRole!), 'Arn'] } },
+      Principal: { AWS: { 'Fn::GetAtt': [logicalId(installationOf(efs).nodeRole!), 'Arn'] } },
       Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
       Condition: THROUGH_ACCESS_POINTS,
     }));
@@ -143,11 +143,11 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
 
   test('names no principal but the node role and, for static volumes, anonymous clients', () => {
     const principals = policyStatements(template).filter((s) => s.Effect === 'Allow').map((s) => JSON.stringify(s.Principal.AWS));
-    expect([...new Set(principals)].sort()).toEqual([JSON.stringify({ 'Fn::GetAtt': [logicalId(efs.nodeRole!), 'Arn'] }), '"*"'].sort());
+    expect([...new Set(principals)].sort()).toEqual([JSON.stringify({ 'Fn::GetAtt': [logicalId(installationOf(efs).nodeRole!), 'Arn'] }), '"*"'].sort());
   });
 
   test('creates a StorageClass that provisions an access point per claim, mounted with TLS and IAM authorization, retained', () => {
-    const [storageClass] = manifestObjects(template, customResourceId(efs.storageClass!));
+    const [storageClass] = manifestObjects(template, customResourceId(installationOf(efs).storageClass!));
     expect(storageClass).toEqual({
       apiVersion: 'storage.k8s.io/v1',
       kind: 'StorageClass',
@@ -158,7 +158,7 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
       reclaimPolicy: 'Retain',
       volumeBindingMode: 'Immediate',
     });
-    expect(dependsOn(template, customResourceId(efs.storageClass!))).toContain(logicalId(efs.addon!));
+    expect(dependsOn(template, customResourceId(installationOf(efs).storageClass!))).toContain(logicalId(installationOf(efs).addon!));
     expect(kubernetesProblem(storageClass)).toBeUndefined();
   });
 
@@ -191,24 +191,24 @@ describe('EfsCsiDriver on a cluster with nodes and Fargate', () => {
   });
 
   test('fails when a static volume names an invalid namespace', () => {
-    expect(() => efs.addStaticVolume('Bad', { namespace: 'Apps', claimName: 'data' })).toThrow(/namespace: not a valid Kubernetes object name, got 'Apps'/);
+    expect(() => installationOf(efs).addStaticVolume('Bad', { namespace: 'Apps', claimName: 'data' })).toThrow(/namespace: not a valid Kubernetes object name, got 'Apps'/);
   });
 
   test('fails when a static volume has a negative posixId', () => {
-    expect(() => efs.addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', posixId: -1 })).toThrow(/posixId: must be a whole number of at least 0, got -1/);
+    expect(() => installationOf(efs).addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', posixId: -1 })).toThrow(/posixId: must be a whole number of at least 0, got -1/);
   });
 
   test('fails when a static volume path is relative', () => {
-    expect(() => efs.addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: 'data' })).toThrow(/path: must be an absolute directory in the file system, got 'data'/);
+    expect(() => installationOf(efs).addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: 'data' })).toThrow(/path: must be an absolute directory in the file system, got 'data'/);
   });
 
   test('fails when a static volume is rooted at the file system root', () => {
-    expect(() => efs.addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: '/' })).toThrow(/path: the root holds every volume's directory, which the static volume's anonymous mounts would reach, got '\/'/);
+    expect(() => installationOf(efs).addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: '/' })).toThrow(/path: the root holds every volume's directory, which the static volume's anonymous mounts would reach, got '\/'/);
   });
 
   test('fails when a static volume lies in the directory of dynamic volumes', () => {
-    expect(() => efs.addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: '/dynamic/' })).toThrow(/path: lies in '\/dynamic', where the driver provisions the directories of dynamic claims, got '\/dynamic\/'/);
-    expect(() => efs.addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: '/dynamic/apps' })).toThrow(/path: lies in '\/dynamic'.*got '\/dynamic\/apps'/);
+    expect(() => installationOf(efs).addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: '/dynamic/' })).toThrow(/path: lies in '\/dynamic', where the driver provisions the directories of dynamic claims, got '\/dynamic\/'/);
+    expect(() => installationOf(efs).addStaticVolume('Bad', { namespace: 'apps', claimName: 'data', path: '/dynamic/apps' })).toThrow(/path: lies in '\/dynamic'.*got '\/dynamic\/apps'/);
   });
 });
 
@@ -226,14 +226,14 @@ describe('EfsCsiDriver on a cluster with nodes and no static volume', () => {
 describe('EfsCsiDriver on a Fargate-only cluster', () => {
   const efs = new EfsCsiDriver();
   const { stack, cluster } = clusterWith({ addons: [efs], compute: Compute.FARGATE_ONLY });
-  const volume = efs.addStaticVolume('AppsData', { namespace: 'apps', claimName: 'data' });
+  const volume = installationOf(efs).addStaticVolume('AppsData', { namespace: 'apps', claimName: 'data' });
   const template = Template.fromStack(stack);
 
   test('creates the file system but neither the add-on nor a StorageClass: Fargate has the driver and no controller', () => {
     template.resourceCountIs('AWS::EFS::FileSystem', 1);
     template.resourcePropertiesCountIs('AWS::EKS::Addon', { AddonName: 'aws-efs-csi-driver' }, 0);
-    expect(efs.storageClass).toBeUndefined();
-    expect(efs.nodeRole).toBeUndefined();
+    expect(installationOf(efs).storageClass!).toBeUndefined();
+    expect(installationOf(efs).nodeRole!).toBeUndefined();
   });
 
   test('requires TLS and an access point, and lets anonymous clients mount through access points only', () => {
@@ -250,8 +250,8 @@ describe('EfsCsiDriver on a Fargate-only cluster', () => {
   test('adds the anonymous statement once, however many static volumes there are', () => {
     const driver = new EfsCsiDriver();
     const { stack: other } = clusterWith({ addons: [driver], compute: Compute.FARGATE_ONLY });
-    driver.addStaticVolume('One', { namespace: 'apps', claimName: 'one' });
-    driver.addStaticVolume('Two', { namespace: 'apps', claimName: 'two' });
+    installationOf(driver).addStaticVolume('One', { namespace: 'apps', claimName: 'one' });
+    installationOf(driver).addStaticVolume('Two', { namespace: 'apps', claimName: 'two' });
     expect(policyStatements(Template.fromStack(other)).filter((s) => s.Sid === 'AllowAnonymousThroughAccessPoints')).toHaveLength(1);
   });
 
@@ -285,8 +285,11 @@ describe('EfsCsiDriver validation', () => {
     expect(() => clusterWith({ addons: [new EfsCsiDriver()], kubectl: false })).toThrow(/kubectl: the aws-efs-csi-driver add-on creates a StorageClass/);
   });
 
-  test('fails when a static volume is added before install', () => {
-    expect(() => new EfsCsiDriver().addStaticVolume('Data', { namespace: 'apps', claimName: 'data' })).toThrow(/addStaticVolume: the aws-efs-csi-driver add-on is not installed/);
+  test('offers static volumes on the installation, whose file system is defined', () => {
+    const driver = new EfsCsiDriver();
+    const { cluster } = clusterWith({ compute: Compute.NODES_ONLY });
+    const installation = driver.install(cluster, cluster);
+    expect(installation.addStaticVolume('Data', { namespace: 'apps', claimName: 'data' }).accessPoint.fileSystem).toBe(installation.fileSystem);
   });
 
 });
@@ -298,6 +301,6 @@ describe('EfsCsiDriver installed before the cluster\'s node groups', () => {
     cluster.addAddon(efs);
     cluster.addNodegroup('Later');
     Annotations.fromStack(stack).hasWarning('/Test/Cluster/EfsCsiDriver', Match.stringLikeRegexp('dynamicProvisioning: off because Test/Cluster was Fargate-only when the driver was installed'));
-    expect(efs.addon).toBeUndefined();
+    expect(installationOf(efs).addon!).toBeUndefined();
   });
 });

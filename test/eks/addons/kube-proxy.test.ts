@@ -18,8 +18,10 @@ describe('KubeProxyAddon', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', { AddonName: 'kube-proxy', AddonVersion: 'v1.36.0-eksbuild.21' });
   });
 
-  test('fails when read before it is installed', () => {
-    expect(() => new KubeProxyAddon().addon).toThrow(/^addon: the kube-proxy add-on is not installed yet/);
+  test('returns an installation whose add-on is defined', () => {
+    const stack = newStack();
+    const platform = new PlatformCluster(stack, 'Platform', { kubectl: false });
+    expect(platform.kubeProxy!.addon.addonName).toBe('kube-proxy');
   });
 
   test('fails when the version is not an EKS add-on version', () => {

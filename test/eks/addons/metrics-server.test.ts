@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { MetricsServer } from '../../../lib/eks/addons/metrics-server';
 import { PlatformCluster } from '../../../lib/eks/platform-cluster';
 import { expectNoComplianceFindings, newStack } from '../../helpers';
-import { clusterWith, Compute, dependsOn, logicalId, synthWith } from './addon-test-cluster';
+import { clusterWith, Compute, dependsOn, logicalId, synthWith, installationOf } from './addon-test-cluster';
 import { AddonVersion } from '../../../lib/eks/addons/addon-version';
 
 describe('MetricsServer', () => {
@@ -12,17 +12,17 @@ describe('MetricsServer', () => {
 
   test('installs the metrics-server community add-on at the version pinned for Kubernetes 1.36, with no IAM', () => {
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'metrics-server', AddonVersion: 'v0.9.0-eksbuild.11' });
-    expect(template.toJSON().Resources[logicalId(metrics.addon!)].Properties.PodIdentityAssociations).toBeUndefined();
+    expect(template.toJSON().Resources[logicalId(installationOf(metrics).addon)].Properties.PodIdentityAssociations).toBeUndefined();
   });
 
   test('waits for the cluster\'s compute, so its pods can be scheduled', () => {
-    expect(dependsOn(template, logicalId(metrics.addon!))).toEqual(expect.arrayContaining([logicalId(cluster.nodegroups[0]), logicalId(cluster.fargateProfiles[0])]));
+    expect(dependsOn(template, logicalId(installationOf(metrics).addon))).toEqual(expect.arrayContaining([logicalId(cluster.nodegroups[0]), logicalId(cluster.fargateProfiles[0])]));
   });
 
   test('needs no kubectl handler and runs on a Fargate-only cluster', () => {
     const other = new MetricsServer();
     clusterWith({ addons: [other], kubectl: false, compute: Compute.FARGATE_ONLY });
-    expect(other.addon).toBeDefined();
+    expect(installationOf(other).addon).toBeDefined();
   });
 
   test('has no unacknowledged finding in the four packs', () => {
@@ -42,7 +42,7 @@ describe('MetricsServer', () => {
     const other = new MetricsServer();
     new PlatformCluster(stack, 'Old', { version: eks.KubernetesVersion.of('1.34'), kubectl: false, nodegroups: [{ id: 'Default' }], addons: [other] });
     const template = Template.fromStack(stack);
-    expect(template.toJSON().Resources[logicalId(other.addon!)].Properties.AddonVersion).toBeUndefined();
+    expect(template.toJSON().Resources[logicalId(installationOf(other).addon)].Properties.AddonVersion).toBeUndefined();
     Annotations.fromStack(stack).hasWarning('/Test/Old/MetricsServer/Addon', Match.stringLikeRegexp("no metrics-server build seen for Kubernetes 1.34 \\(it has: 1.35, 1.36\\).*'aws eks describe-addon-versions --addon-name metrics-server --kubernetes-version 1.34'"));
   });
 
