@@ -5,7 +5,9 @@ import {
   AutoModeNodePool, AwsLoadBalancerController, ClusterCompute, ContainerInsights, CoreDnsAddon, EbsCsiDriver, EfsCsiDriver,
   KubeProxyAddon, MetricsServer, PlatformCluster, PlatformClusterProps, PodIdentityAgentAddon, VpcCniAddon,
 } from '../../lib';
-import { IClusterAddon } from '../../lib/eks/addons/cluster-addon';
+import { Construct } from 'constructs';
+import { ClusterAddon } from '../../lib/eks/addons/cluster-addon';
+import type { IPlatformCluster } from '../../lib/eks/platform-cluster-ref';
 import { expectNoComplianceFindings, newStack } from '../helpers';
 
 function build(props: PlatformClusterProps = {}) {
@@ -15,8 +17,15 @@ function build(props: PlatformClusterProps = {}) {
 }
 
 /** An add-on known only by its name, as the Karpenter and Cluster Autoscaler add-ons of other files are. */
-function namedAddon(name: string): IClusterAddon {
-  return { name, install: () => undefined };
+function namedAddon(name: string): ClusterAddon {
+  return new (class extends ClusterAddon {
+    public readonly name = name;
+    public install(scope: Construct, cluster: IPlatformCluster): Construct {
+      const installation = new Construct(scope, name);
+      cluster.registerAddon(name, installation);
+      return installation;
+    }
+  })();
 }
 
 /** The managed policy ARNs of a role in the template, rendered as `arn:<partition>:iam::aws:policy/<name>` names. */
