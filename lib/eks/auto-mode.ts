@@ -30,9 +30,6 @@ const RUN_BY_AUTO_MODE: Record<string, string> = {
   'cluster-autoscaler': AUTO_SCALING,
 };
 
-/** EKS Auto Mode needs Kubernetes 1.29 or later (EKS User Guide, "Enable EKS Auto Mode on existing EKS clusters"). */
-const MIN_AUTO_MODE_MINOR = 29;
-
 /** The names the user-facing CoreAddons fields carry in messages. */
 const CORE_ADDON_FIELDS: Array<keyof CoreAddons> = ['vpcCni', 'coreDns', 'kubeProxy', 'podIdentityAgent'];
 
@@ -51,14 +48,10 @@ export interface ClusterComputeSettings {
  * AmazonEC2ContainerRegistryReadOnly, broader than the two policies the EKS User Guide names for Auto
  * Mode nodes ("Amazon EKS Auto Mode node IAM role").
  */
-export function clusterComputeSettings(scope: Construct, compute: ClusterCompute, coreAddons: CoreAddons | undefined, version: eks.KubernetesVersion): ClusterComputeSettings {
+export function clusterComputeSettings(scope: Construct, compute: ClusterCompute, coreAddons: CoreAddons | undefined): ClusterComputeSettings {
   if (!compute.isAutoMode) {
     // NODEGROUP with no default capacity turns EKS Auto Mode off: compute is the node groups and profiles.
     return { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 };
-  }
-  const minor = /^1\.(\d+)/.exec(version.version);
-  if (minor && Number(minor[1]) < MIN_AUTO_MODE_MINOR) {
-    throw new Error(`compute: EKS Auto Mode needs Kubernetes 1.${MIN_AUTO_MODE_MINOR} or later, got version ${version.version}; raise version, or use compute: ClusterCompute.managed()`);
   }
   const given = CORE_ADDON_FIELDS.filter((f) => coreAddons?.[f] !== undefined);
   if (given.length > 0) {

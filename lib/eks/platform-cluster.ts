@@ -154,7 +154,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
     const kubectlRole = kubectlLayer === undefined ? undefined : new KubectlHandlerRole(this, 'KubectlRole');
     this.kubectlRole = kubectlRole;
     this.secretsKey = props.secretsKey ?? secretsKey(this);
-    const computeSettings = clusterComputeSettings(this, this.compute, props.coreAddons, this.version);
+    const computeSettings = clusterComputeSettings(this, this.compute, props.coreAddons);
     this.autoModeNodeRole = computeSettings.nodeRole;
 
     this.cluster = new eks.Cluster(this, 'Cluster', {

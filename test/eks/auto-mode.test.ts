@@ -1,5 +1,4 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   AutoModeNodePool, AwsLoadBalancerController, ClusterCompute, ContainerInsights, CoreDnsAddon, EbsCsiDriver, EfsCsiDriver,
@@ -132,11 +131,6 @@ describe('PlatformCluster with EKS Auto Mode, choices', () => {
     for (const name of ['aws-efs-csi-driver', 'amazon-cloudwatch-observability', 'metrics-server']) {
       template.hasResourceProperties('AWS::EKS::Addon', { AddonName: name });
     }
-  });
-
-  test('fails on a Kubernetes version before 1.29', () => {
-    expect(() => build({ version: eks.KubernetesVersion.V1_28, kubectl: false }))
-      .toThrow(/^compute: EKS Auto Mode needs Kubernetes 1.29 or later, got version 1.28; raise version, or use compute: ClusterCompute.managed\(\)$/);
   });
 
   test('fails when a built-in node pool is listed twice', () => {
