@@ -336,7 +336,8 @@ function main(): void {
   deployRows.push(...DEPLOY_ONLY.map((d) => ({ ...d, o: inspectOnce(d.ours) })));
   lines.push(...deploySection(deployRows));
 
-  {
+  // BENCH_SCALE=false skips the scale section (several minutes on a busy machine).
+  if (process.env.BENCH_SCALE !== 'false') {
     lines.push('', `Scale: N Fargate services in one app: a platform stack (VPC, cluster, ALB, log key) and stacks of up to ${SERVICES_PER_STACK} services (${SCALE_TARGET}); validation ${process.env.CDK_VALIDATION === 'false' ? 'off' : 'on'}.`, '',
       '| services | stacks | synth ms (whole process) | synth ms (warm, in process) | resources | largest stack | resources per added service | ms per added service (whole) | ms per added service (warm) |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
