@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { COMPARISONS, TARGETS } from './targets';
+import { COMPARISONS, target } from './targets';
 
 /** The part of @cdklabs/cdk-validator-cfnguard's report read here. */
 interface GuardReport {
@@ -51,12 +51,12 @@ function findingsOf(validator: GuardValidator, templatePath: string): Findings {
   return findings;
 }
 
-function synthTemplate(target: string): { dir: string; template: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `guard-${target}-`));
-  TARGETS[target].synth(dir, 1);
+function synthTemplate(name: string): { dir: string; template: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `guard-${name}-`));
+  target(name).synth(dir, 1);
   const template = fs.readdirSync(dir).find((f) => f.endsWith('.template.json'));
   if (!template) {
-    throw new Error(`${target}: no template in ${dir}`);
+    throw new Error(`${name}: no template in ${dir}`);
   }
   return { dir, template: path.join(dir, template) };
 }

@@ -1,10 +1,18 @@
 /**
- * `npm run bench`: synth time, template size and scale of the examples, each against the same
+ * `npm run bench`: import time, synth time, template size and scale of the examples, each against the same
  * architecture written with plain aws-cdk-lib, measured on this machine in one run.
  *
- * - synth wall time: median of RUNS whole-process runs (tsx + app + synth, as `cdk synth` pays it),
- *   ours and plain alternating, and the ratio of their CPU times, which a shared machine disturbs less;
- *   with aws-cdk-lib's CloudFormation validation on (the default) and off (`CDK_VALIDATION=false`)
+ * Every timed process runs compiled JavaScript with `node`, as a user's compiled app under `cdk synth` does:
+ * bench/compile.ts compiles bench/ and examples/ to bench/out/, where `../lib` is the library as published
+ * (dist/, from `npm run build`). No TypeScript compiler runs in a timed process, and a plain twin's process
+ * never loads this library.
+ *
+ * - import: `require` of the library against `require('aws-cdk-lib')` (bench/require-time.ts)
+ * - synth: median of RUNS whole-process runs, ours and plain alternating, with aws-cdk-lib's CloudFormation
+ *   validation off (`CDK_VALIDATION=false`) and on (the default); the process's CPU time, which a shared
+ *   machine disturbs less than wall time; inside the process, loading, building the tree and `app.synth()`
+ * - per resource: the median of RUNS warm syntheses in one process (after a first one that loads every
+ *   module), divided by the resources: what each resource costs once start-up and loading are paid
  * - deploy time: an estimate of CloudFormation create and delete time from each template's critical
  *   path (bench/deploy-estimate.ts, durations in bench/deploy-durations.ts), ours against plain
  * - resources per template, Lambda functions, custom resources, asset bytes in the cloud assembly
@@ -18,21 +26,37 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { compileBench } from './compile';
 import { durationOf, unlistedTypes } from './deploy-durations';
 import { DeployEstimate, describePath, estimateDeploy, formatDuration } from './deploy-estimate';
 import { median } from './median';
+import { REQUIRE_CASES, requireTable, timeRequires } from './require-time';
 import { PLATFORM_STACK_ID, SERVICES_PER_STACK } from './scale/ecs-services-app';
-import { COMPARISONS, DEPLOY_ONLY, SCALE_TARGET, TARGETS } from './targets';
+import { COMPARISONS, DEPLOY_ONLY, SCALE_TARGET } from './targets';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const REQUIRE_RUNS = Number(process.env.BENCH_REQUIRE_RUNS ?? 31);
 const SCALE_COUNTS = [1, 10, 50];
 const CFN_RESOURCE_LIMIT = 500;
 const ROOT = path.join(__dirname, '..');
+/** The compiled bench scripts (bench/compile.ts), set by main() and deployOnly(). */
+let compiledBench = '';
 
-interface Measure {
+/** Medians, in milliseconds, of one target's runs. */
+interface Timing {
+  /** Wall time of the whole process: node's start-up, loading, building, synthesizing, exit. */
   readonly medianMs: number;
-  /** Median CPU time (user + system) of the synthesizing process. */
+  /** CPU time (user + system) of the process. */
   readonly medianCpuMs: number;
+  /** Inside the process: from its first line until the target's modules are loaded. */
+  readonly loadMs: number;
+  /** Inside the process: the stacks' constructors. */
+  readonly constructMs: number;
+  /** Inside the process: `app.synth()`. */
+  readonly synthMs: number;
+}
+
+interface Measure extends Timing {
   readonly resources: number;
   readonly lambdas: number;
   readonly customResources: number;
@@ -45,7 +69,7 @@ interface Measure {
   readonly deploy?: { readonly create: DeployEstimate; readonly delete: DeployEstimate; readonly unlisted: string[] };
 }
 
-type Counts = Omit<Measure, 'medianMs' | 'medianCpuMs'>;
+type Counts = Omit<Measure, keyof Timing>;
 
 /** A target and the CloudFormation validation setting to synthesize it with. */
 interface Run {
@@ -53,10 +77,10 @@ interface Run {
   readonly validation: boolean;
 }
 
-/** Runs a bench script with tsx in its own process; returns its wall time and the JSON of its last stdout line. */
+/** Runs a compiled bench script with node in its own process; returns its wall time and the JSON of its last stdout line. */
 function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; result: any } {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, script), ...args], { cwd: ROOT, encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, [path.join(compiledBench, script), ...args], { cwd: ROOT, encoding: 'utf8', env });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) {
     throw new Error(`${script} ${args.join(' ')} failed:\n${r.stderr}`);
@@ -69,10 +93,19 @@ function validationEnv(validation: boolean): NodeJS.ProcessEnv {
   return { ...process.env, CDK_VALIDATION: validation ? 'true' : 'false' };
 }
 
-function synthOnce(target: string, count = 1, validation = true): { ms: number; cpuMs: number; outdir: string } {
+interface OneRun {
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly loadMs: number;
+  readonly constructMs: number;
+  readonly synthMs: number;
+  readonly outdir: string;
+}
+
+function synthOnce(target: string, count = 1, validation = true): OneRun {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${target}-`));
-  const { ms, result } = runScript('synth-one.ts', [target, outdir, String(count)], validationEnv(validation));
-  return { ms, cpuMs: result.cpuMs, outdir };
+  const { ms, result } = runScript('synth-one.js', [target, outdir, String(count)], validationEnv(validation));
+  return { ms, ...result, outdir };
 }
 
 function dirBytes(dir: string): number {
@@ -127,19 +160,20 @@ function inspect(outdir: string): Counts {
  * weighs on each of them alike and their ratio stays fair.
  */
 function measureAlternating(runs: Run[], count = 1): Measure[] {
-  const times: number[][] = runs.map(() => []);
-  const cpuTimes: number[][] = runs.map(() => []);
+  const samples: OneRun[][] = runs.map(() => []);
   const counts: Array<Counts | undefined> = runs.map(() => undefined);
   for (let i = 0; i < RUNS; i++) {
     runs.forEach((run, t) => {
-      const { ms, cpuMs, outdir } = synthOnce(run.target, count, run.validation);
-      times[t].push(ms);
-      cpuTimes[t].push(cpuMs);
-      counts[t] ??= inspect(outdir);
-      fs.rmSync(outdir, { recursive: true, force: true });
+      const one = synthOnce(run.target, count, run.validation);
+      samples[t].push(one);
+      counts[t] ??= inspect(one.outdir);
+      fs.rmSync(one.outdir, { recursive: true, force: true });
     });
   }
-  return runs.map((_, t) => ({ medianMs: median(times[t]), medianCpuMs: median(cpuTimes[t]), ...counts[t]! }));
+  return runs.map((_, t) => {
+    const m = (key: keyof Omit<OneRun, 'outdir'>) => median(samples[t].map((one) => one[key]));
+    return { medianMs: m('ms'), medianCpuMs: m('cpuMs'), loadMs: m('loadMs'), constructMs: m('constructMs'), synthMs: m('synthMs'), ...counts[t]! };
+  });
 }
 
 function measure(target: string, count = 1): Measure {
@@ -201,6 +235,7 @@ function deploySection(rows: Array<{ title: string; ours: string; plain?: string
 }
 
 function deployOnly(): void {
+  compiledBench = path.join(compileBench(), 'bench');
   const rows = [
     ...COMPARISONS.map((c) => ({ ...c, o: inspectOnce(c.ours), p: inspectOnce(c.plain) })),
     ...DEPLOY_ONLY.map((d) => ({ ...d, o: inspectOnce(d.ours) })),
@@ -209,48 +244,100 @@ function deployOnly(): void {
 }
 
 /** Median warm synth time per count, from one process (bench/synth-warm.ts). */
-function synthWarm(target: string, counts: number[]): Record<number, number> {
-  return runScript('synth-warm.ts', [target, String(RUNS), ...counts.map(String)]).result;
+function synthWarm(target: string, counts: number[], env: NodeJS.ProcessEnv = process.env): Record<number, number> {
+  return runScript('synth-warm.js', [target, String(RUNS), ...counts.map(String)], env).result;
 }
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
+/** Median wall time of a `node` process that does nothing: the start-up every row pays. */
+function nodeStartupMs(): number {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    spawnSync(process.execPath, ['-e', '0']);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}
+
+interface Row {
+  readonly title: string;
+  readonly ours: Measure;
+  readonly plain: Measure;
+  /** Median warm synthesis, ms (bench/synth-warm.ts). */
+  readonly oursWarm: number;
+  readonly plainWarm: number;
+}
+
+/** One table of the comparison rows for one validation setting. */
+function synthTable(rows: Row[]): string[] {
+  const f = (n: number) => n.toFixed(0);
+  const perResource = (ms: number, resources: number) => ms / resources;
+  return [
+    '| example | resources (ours / plain) | process ms (ours / plain) | ratio | CPU ms (ours / plain) | ratio | ' +
+    'in process: load ms (ours / plain) | build ms | synth ms | warm synth ms (ours / plain) | warm ms per resource (ours / plain) | ratio |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(({ title, ours: o, plain: p, oursWarm, plainWarm }) => {
+      const po = perResource(oursWarm, o.resources);
+      const pp = perResource(plainWarm, p.resources);
+      return `| ${title} | ${o.resources} / ${p.resources} | ${f(o.medianMs)} / ${f(p.medianMs)} | ${ratio(o.medianMs, p.medianMs)} | ` +
+        `${f(o.medianCpuMs)} / ${f(p.medianCpuMs)} | ${ratio(o.medianCpuMs, p.medianCpuMs)} | ` +
+        `${f(o.loadMs)} / ${f(p.loadMs)} | ${f(o.constructMs)} / ${f(p.constructMs)} | ${f(o.synthMs)} / ${f(p.synthMs)} | ` +
+        `${f(oursWarm)} / ${f(plainWarm)} | ${po.toFixed(2)} / ${pp.toFixed(2)} | ${ratio(po, pp)} |`;
+    }),
+  ];
+}
+
 function main(): void {
+  compiledBench = path.join(compileBench(), 'bench');
   const lines: string[] = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+  const load = os.loadavg()[0];
+  const requireTimes = timeRequires(REQUIRE_CASES, REQUIRE_RUNS);
+  const startup = nodeStartupMs();
   lines.push(
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ` +
-    `${RUNS} whole-process synth runs per row and setting (median; ours and plain alternate). ` +
-    'Validation: aws-cdk-lib\'s CloudFormation validation at synth, on by default, off with `CDK_VALIDATION=false`.',
-    '',
-    '| example | synth ms (ours) | synth ms (plain aws-cdk-lib) | ratio | CPU ms (ours / plain) | CPU ms ratio | ' +
-    'without validation: synth ms (ours / plain) | ratio | CPU ms (ours / plain) | CPU ms ratio | ' +
-    'resources (ours / plain) | Lambda functions (ours / plain) | custom resources (ours / plain) | asset MB (ours / plain) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} ` +
+    `(load average ${load.toFixed(1)} when the run started: other work on the machine slows every number, ours and plain alike). ` +
+    'Every timed process is `node` running compiled JavaScript (bench/compile.ts); the library is `dist/` as `npm run build` writes it.',
+    '', ...requireTable(requireTimes, REQUIRE_RUNS), '',
   );
   const lambdaNotes: string[] = [];
   const deployRows: Parameters<typeof deploySection>[0] = [];
+  const rowsOff: Row[] = [];
+  const rowsOn: Row[] = [];
+  const assetLines: string[] = [];
   for (const c of COMPARISONS) {
-    const [ours, plain, oursOff, plainOff] = measureAlternating([
-      { target: c.ours, validation: true }, { target: c.plain, validation: true },
+    const [oursOff, plainOff, ours, plain] = measureAlternating([
       { target: c.ours, validation: false }, { target: c.plain, validation: false },
+      { target: c.ours, validation: true }, { target: c.plain, validation: true },
     ]);
+    const warm = (t: string, v: boolean) => synthWarm(t, [1], validationEnv(v))[1];
+    rowsOff.push({ title: c.title, ours: oursOff, plain: plainOff, oursWarm: warm(c.ours, false), plainWarm: warm(c.plain, false) });
+    rowsOn.push({ title: c.title, ours, plain, oursWarm: warm(c.ours, true), plainWarm: warm(c.plain, true) });
     lambdaNotes.push(`- ${c.ours}: ${ours.lambdaIds.join(', ') || 'none'}; ${c.plain}: ${plain.lambdaIds.join(', ') || 'none'}`);
+    assetLines.push(`| ${c.title} | ${ours.lambdas} / ${plain.lambdas} | ${ours.customResources} / ${plain.customResources} | ${mb(ours.assetBytes)} / ${mb(plain.assetBytes)} |`);
     deployRows.push({ ...c, o: ours, p: plain });
-    lines.push(`| ${c.title} | ${ours.medianMs.toFixed(0)} | ${plain.medianMs.toFixed(0)} | ${ratio(ours.medianMs, plain.medianMs)} | ` +
-      `${ours.medianCpuMs.toFixed(0)} / ${plain.medianCpuMs.toFixed(0)} | ${ratio(ours.medianCpuMs, plain.medianCpuMs)} | ` +
-      `${oursOff.medianMs.toFixed(0)} / ${plainOff.medianMs.toFixed(0)} | ${ratio(oursOff.medianMs, plainOff.medianMs)} | ` +
-      `${oursOff.medianCpuMs.toFixed(0)} / ${plainOff.medianCpuMs.toFixed(0)} | ${ratio(oursOff.medianCpuMs, plainOff.medianCpuMs)} | ` +
-      `${ours.resources} / ${plain.resources} | ${ours.lambdas} / ${plain.lambdas} | ${ours.customResources} / ${plain.customResources} | ${mb(ours.assetBytes)} / ${mb(plain.assetBytes)} |`);
-    process.stderr.write(`${lines[lines.length - 1]}\n`);
+    process.stderr.write(`${synthTable([rowsOff[rowsOff.length - 1]]).pop()}\n`);
   }
+  lines.push(
+    `Synth, validation off (\`CDK_VALIDATION=false\`): median of ${RUNS} whole-process runs per row (ours and plain alternate); ` +
+    `a \`node\` process that does nothing takes ${startup.toFixed(0)} ms here. In process: load is from the process's first line until the app's ` +
+    'modules are loaded (ours: the library; aws-cdk-lib loads most of its modules lazily, during build); build is the stacks\' constructors; ' +
+    `synth is \`app.synth()\`. Warm: median of ${RUNS} syntheses in one process after a first one, every module loaded: what the resources themselves cost.`,
+    '', ...synthTable(rowsOff), '',
+    'Synth, validation on (aws-cdk-lib\'s CloudFormation validation at synth, the default):', '', ...synthTable(rowsOn), '',
+    '| example | Lambda functions (ours / plain) | custom resources (ours / plain) | asset MB (ours / plain) |',
+    '| --- | --- | --- | --- |', ...assetLines,
+  );
 
   lines.push('', 'Lambda functions by logical id:', '', ...lambdaNotes);
 
   deployRows.push(...DEPLOY_ONLY.map((d) => ({ ...d, o: inspectOnce(d.ours) })));
   lines.push(...deploySection(deployRows));
 
-  if (SCALE_TARGET in TARGETS) {
+  // BENCH_SCALE=false skips the scale section (several minutes on a busy machine).
+  if (process.env.BENCH_SCALE !== 'false') {
     lines.push('', `Scale: N Fargate services in one app: a platform stack (VPC, cluster, ALB, log key) and stacks of up to ${SERVICES_PER_STACK} services (${SCALE_TARGET}); validation ${process.env.CDK_VALIDATION === 'false' ? 'off' : 'on'}.`, '',
       '| services | stacks | synth ms (whole process) | synth ms (warm, in process) | resources | largest stack | resources per added service | ms per added service (whole) | ms per added service (warm) |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

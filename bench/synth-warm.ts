@@ -1,19 +1,19 @@
 /**
  * Synthesizes one benchmark target at several counts in one warmed-up process:
- * `tsx bench/synth-warm.ts <target> <runs> <count>...`. Prints `{ "<count>": medianMs, ... }` as the last
+ * `node bench/out/bench/synth-warm.js <target> <runs> <count>...` (compiled by bench/compile.ts). Prints `{ "<count>": medianMs, ... }` as the last
  * line of stdout. Without process start-up and first-run compilation, this shows how synth grows with N.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { median } from './median';
-import { TARGETS } from './targets';
+import { target as benchTarget } from './targets';
 
 const [name, runsArg, ...countArgs] = process.argv.slice(2);
-const target = TARGETS[name];
-if (!target || countArgs.length === 0) {
-  throw new Error(`usage: synth-warm <target> <runs> <count>...; targets: ${Object.keys(TARGETS).join(', ')}`);
+if (!name || countArgs.length === 0) {
+  throw new Error('usage: synth-warm <target> <runs> <count>...');
 }
+const target = benchTarget(name);
 
 function timeOnce(count: number): number {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-warm-${name}-`));

@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagPack, NagPackProps } from 'cdk-nag';
+import type { NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { NagPack } from './lazy-nag';
 import { ECR1_SCAN_ON_PUSH } from './rules/ecr1-scan-on-push';
 import { ECR2_IMMUTABLE_TAGS } from './rules/ecr2-immutable-tags';
 import { ECR3_LIFECYCLE_POLICY } from './rules/ecr3-lifecycle-policy';

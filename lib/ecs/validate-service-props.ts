@@ -30,8 +30,11 @@ const MAX_VALUES_PER_CONDITION = 3;
 const MAX_VALUES_PER_RULE = 5;
 const MAX_WILDCARDS_PER_RULE = 5;
 
-/** Fargate platform versions before 1.4.0: no ARM64 tasks, no ECS Exec, no Service Connect (ECS Developer Guide, "Fargate Linux platform versions"). */
-const PLATFORM_VERSIONS_BEFORE_1_4 = new Set<string>([
+/**
+ * Fargate platform versions before 1.4.0: no ARM64 tasks, no ECS Exec, no Service Connect (ECS Developer Guide, "Fargate Linux platform versions").
+ * A function: reading `ecs.FargatePlatformVersion` at import would load aws-ecs's service modules for every user of the library.
+ */
+const platformVersionsBefore14 = () => new Set<string>([
   ecs.FargatePlatformVersion.VERSION1_0, ecs.FargatePlatformVersion.VERSION1_1, ecs.FargatePlatformVersion.VERSION1_2, ecs.FargatePlatformVersion.VERSION1_3,
 ]);
 
@@ -333,5 +336,5 @@ function durationWithin(prop: string, value: Duration | undefined, min: number, 
 
 /** Whether a Fargate platform version is older than 1.4.0 (LATEST is not). */
 export function isFargatePlatformBefore14(version: ecs.FargatePlatformVersion | undefined): boolean {
-  return version !== undefined && PLATFORM_VERSIONS_BEFORE_1_4.has(version);
+  return version !== undefined && platformVersionsBefore14().has(version);
 }

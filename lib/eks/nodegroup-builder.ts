@@ -19,9 +19,12 @@ export const DEFAULT_MAX_UNAVAILABLE = 1;
  * without pod access to instance metadata (each add-on file says how); EKS's own default is 2.
  */
 export const DEFAULT_IMDS_HOP_LIMIT = 1;
-/** Current-generation general-purpose types; Intel for x86_64, Graviton for ARM. */
-const DEFAULT_X86_INSTANCE = ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE);
-const DEFAULT_ARM_INSTANCE = ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE);
+/**
+ * Current-generation general-purpose types; Intel for x86_64, Graviton for ARM. Functions, as are the taint
+ * effects below: reading aws-cdk-lib's values at import would load EC2's instance tables and aws-eks-v2 for every user.
+ */
+const defaultX86Instance = () => ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE);
+const defaultArmInstance = () => ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE);
 /** Bottlerocket's OS volume: the size Karpenter's Bottlerocket defaults give /dev/xvda (the AMI snapshot fits in it). */
 const BOTTLEROCKET_OS_VOLUME_GIB = 4;
 /** EKS node group names: 1 to 63 characters. */
@@ -39,11 +42,11 @@ const MAX_LABEL_VALUE = 63;
 const MAX_TAINTS = 50;
 const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-const TAINT_EFFECTS = new Set<string>([eks.TaintEffect.NO_SCHEDULE, eks.TaintEffect.PREFER_NO_SCHEDULE, eks.TaintEffect.NO_EXECUTE]);
+const taintEffects = () => new Set<string>([eks.TaintEffect.NO_SCHEDULE, eks.TaintEffect.PREFER_NO_SCHEDULE, eks.TaintEffect.NO_EXECUTE]);
 /** EKS publishes no AL2 AMIs from Kubernetes 1.33 on. */
 const FIRST_MINOR_WITHOUT_AL2 = 33;
 
-const ARM_AMIS = new Set<string>([
+const armAmis = () => new Set<string>([
   eks.NodegroupAmiType.AL2_ARM_64, eks.NodegroupAmiType.AL2023_ARM_64_STANDARD, eks.NodegroupAmiType.AL2023_ARM_64_NVIDIA,
   eks.NodegroupAmiType.BOTTLEROCKET_ARM_64, eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_NVIDIA, eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_FIPS,
 ]);
@@ -58,7 +61,7 @@ export interface ResolvedNodegroup {
 }
 
 function isArmAmi(amiType: eks.NodegroupAmiType): boolean {
-  return ARM_AMIS.has(amiType);
+  return armAmis().has(amiType);
 }
 
 function isBottlerocket(amiType: eks.NodegroupAmiType): boolean {
@@ -101,7 +104,7 @@ export function resolveNodegroup(scope: Construct, id: string, options: Platform
   if (isAl2(amiType) && kubernetesMinor !== undefined && kubernetesMinor >= FIRST_MINOR_WITHOUT_AL2) {
     throw new Error(`amiType: EKS publishes no Amazon Linux 2 AMIs for Kubernetes 1.${kubernetesMinor}, got ${amiType} on node group '${id}'; use ${isArmAmi(amiType) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_X86_64_STANDARD'} or a Bottlerocket AMI`);
   }
-  const instanceTypes = given ?? [isArmAmi(amiType) ? DEFAULT_ARM_INSTANCE : DEFAULT_X86_INSTANCE];
+  const instanceTypes = given ?? [isArmAmi(amiType) ? defaultArmInstance() : defaultX86Instance()];
 
   const minSize = options.minSize ?? DEFAULT_MIN_SIZE;
   // Math.max of a token is meaningless (a token number is a large negative placeholder): keep the default then.
@@ -191,7 +194,7 @@ function validateTaints(id: string, taints: eks.TaintSpec[]): void {
     if (!Token.isUnresolved(value) && (value.length > MAX_LABEL_VALUE || !LABEL_VALUE.test(value))) {
       throw new Error(`taints: node group '${id}' has a value for taint '${key}' that Kubernetes rejects, got '${value}'; use up to ${MAX_LABEL_VALUE} letters, digits, '-', '_' and '.', starting and ending with a letter or digit`);
     }
-    if (taint.effect === undefined || !TAINT_EFFECTS.has(taint.effect)) {
+    if (taint.effect === undefined || !taintEffects().has(taint.effect)) {
       throw new Error(`taints: node group '${id}' has taint '${key}' without a valid effect, got ${taint.effect}; use eks.TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE`);
     }
     const identity = `${key}:${taint.effect}`;

@@ -35,14 +35,17 @@ import { Compliance } from '../compliance/acknowledge';
 import { LogEncryptionKey } from '../compliance/log-encryption-key';
 import { PlatformVpc } from '../network/platform-vpc';
 
-/** 1.36: the newest Kubernetes version with a `@aws-cdk/lambda-layer-kubectl-vNN` package on npm (there is no v37). */
-const DEFAULT_VERSION = eks.KubernetesVersion.V1_36;
+/**
+ * 1.36: the newest Kubernetes version with a `@aws-cdk/lambda-layer-kubectl-vNN` package on npm (there is no v37).
+ * A function: reading `eks.KubernetesVersion` loads aws-eks-v2's cluster module, which importing the library must not.
+ */
+const defaultVersion = () => eks.KubernetesVersion.V1_36;
 /** One year of control-plane logs covers the retention most audit frameworks (PCI DSS 10.7) ask for. */
 const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 /** EKS cluster names: 1 to 100 characters. */
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 /** All five control-plane log types: audit and authenticator logs are what an incident review reads. */
-const ALL_LOG_TYPES = [
+const allLogTypes = () => [
   eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
   eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
 ];
@@ -126,7 +129,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
     super(scope, id);
     validateClusterProps(props);
     this.ordering = new ClusterOrdering(this);
-    this.version = props.version ?? DEFAULT_VERSION;
+    this.version = props.version ?? defaultVersion();
     checkKubernetesSupport(this, this.version, props.supportType ?? ClusterSupportType.STANDARD);
     this.kubectlEnabled = props.kubectl ?? true;
     this.compute = props.compute ?? ClusterCompute.managed();
@@ -167,7 +170,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
       vpcSubnets: [{ subnets: this.privateSubnets.length > 0 ? this.privateSubnets : this.vpc.publicSubnets }],
       endpointAccess,
       secretsEncryptionKey: this.secretsKey,
-      clusterLogging: ALL_LOG_TYPES,
+      clusterLogging: allLogTypes(),
       // NODEGROUP with no default capacity (Auto Mode off: compute is the node groups and profiles below),
       // or AUTOMODE with its node pools and node role (auto-mode.ts).
       defaultCapacityType: computeSettings.defaultCapacityType,

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import type { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel, NagRuleCompliance } from '../lazy-nag';
 import { appliesTo, cfnProperties, PlatformRule } from './platform-rule';
 import { isKnown, judge, possibleAt, toResult, Verdict } from './possible-values';
 

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
+import type { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from '../lazy-nag';
 import { PlatformRule } from './platform-rule';
 import { isTrue, judge, possibleAt, possibleElementsAt, worst } from './possible-values';
 import { checkContainers } from './task-containers';

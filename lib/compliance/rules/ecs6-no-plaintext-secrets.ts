@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
+import type { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel } from '../lazy-nag';
 import { credentialInValue, isSecretName } from '../secret-names';
 import { PlatformRule } from './platform-rule';
 import { isKnown, noEchoParameters, possibleAt, possibleElementsAt, UNKNOWN, UNKNOWN_TEXT, Verdict } from './possible-values';

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import type { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel, NagRuleCompliance } from '../lazy-nag';
 import { IConstruct } from 'constructs';
 import { appliesTo, cfnProperties, referencedLogicalId, stackResources, PlatformRule } from './platform-rule';
 import { possibleValues, UNKNOWN_TEXT } from './possible-values';

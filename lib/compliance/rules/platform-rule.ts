@@ -1,5 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import type { NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel, NagRuleCompliance } from '../lazy-nag';
 
 /** What the pack passes to every rule besides the resource: its own props, resolved. */
 export interface PlatformRuleOptions {

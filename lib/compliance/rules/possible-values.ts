@@ -1,5 +1,6 @@
 import { CfnMapping, CfnParameter, Stack } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import type { NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance } from '../lazy-nag';
 import { IConstruct } from 'constructs';
 import { isIntrinsic } from './platform-rule';
 

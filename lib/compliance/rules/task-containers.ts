@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import type { NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance } from '../lazy-nag';
 import { appliesTo, cfnProperties } from './platform-rule';
 import { possibleElements, UNKNOWN, Verdict } from './possible-values';
 

@@ -41,8 +41,11 @@ const DYNAMIC_MOUNT_OPTIONS = ['tls', 'iam'];
 const STATIC_MOUNT_OPTIONS = ['tls'];
 /** The StorageClass name of the EFS CSI driver's examples. */
 const DEFAULT_STORAGE_CLASS = 'efs-sc';
-/** Elastic throughput scales with the workload and needs no sizing, AWS's recommended mode for spiky container I/O. */
-const THROUGHPUT_MODE = efs.ThroughputMode.ELASTIC;
+/**
+ * Elastic throughput scales with the workload and needs no sizing, AWS's recommended mode for spiky container I/O.
+ * A function: reading aws-cdk-lib's enum at import would load aws-efs for every user of the library.
+ */
+const throughputMode = () => efs.ThroughputMode.ELASTIC;
 /** Each dynamically provisioned access point gets its own directory under this path. */
 const DYNAMIC_BASE_PATH = '/dynamic';
 /** Only the owning POSIX user may read a provisioned directory. */
@@ -245,7 +248,7 @@ export class EfsCsiDriverInstallation extends Construct {
       kmsKey: props.encryptionKey,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       enableAutomaticBackups: automaticBackups,
-      throughputMode: THROUGHPUT_MODE,
+      throughputMode: throughputMode(),
       performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
       // A mount needs ClientMount from the statements below; aws-cdk-lib adds the statement that grants
       // ClientWrite and ClientRootAccess to whoever may mount (through a mount target).
