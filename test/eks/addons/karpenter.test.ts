@@ -1,24 +1,34 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { IClusterAddon } from '../../../lib/eks/addons/cluster-addon';
+import { Construct } from 'constructs';
+import { ClusterAddon } from '../../../lib/eks/addons/cluster-addon';
 import { Karpenter } from '../../../lib/eks/addons/karpenter';
+import { KarpenterInstallation } from '../../../lib/eks/addons/karpenter-installation';
 import { KarpenterAmi, KarpenterArchitecture, KarpenterCapacityType } from '../../../lib/eks/addons/karpenter-node-pool';
 import { PlatformCluster } from '../../../lib/eks/platform-cluster';
+import { IPlatformCluster } from '../../../lib/eks/platform-cluster-ref';
 import { expectNoComplianceFindings, newStack } from '../../helpers';
 import { kubernetesProblem } from '../../kubernetes-manifests';
-import { clusterWith, Compute, customResourceId, dependsOn, helmValues, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+import { clusterWith, Compute, customResourceId, dependsOn, helmValues, installationOf, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
 
-/** An add-on that only carries a name, as the Cluster Autoscaler add-on does for the exclusivity check. */
-class NamedAddon implements IClusterAddon {
-  constructor(public readonly name: string) {}
-  public install(): void {}
+/** An add-on that only records its name, as the Cluster Autoscaler add-on does for the exclusivity check. */
+class NamedAddon extends ClusterAddon {
+  constructor(public readonly name: string) {
+    super();
+  }
+
+  public install(scope: Construct, cluster: IPlatformCluster): Construct {
+    const installation = new Construct(scope, this.name);
+    cluster.registerAddon(this.name, installation);
+    return installation;
+  }
 }
 
 describe('Karpenter on a cluster with a node group', () => {
   const karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.al2023('v20260903') } });
   const { stack, cluster, template } = synthWith({ addons: [karpenter], compute: Compute.NODES_ONLY });
-  const resources = karpenter.resources!;
+  const resources = installationOf(karpenter);
   const chartId = customResourceId(resources.chart);
   const nodeClassId = customResourceId(resources.nodeClasses.default);
   const nodePoolId = customResourceId(resources.nodePools.default);
@@ -163,9 +173,9 @@ describe('Karpenter on Fargate', () => {
     const karpenter = new Karpenter();
     const { template } = synthWith({ addons: [karpenter], compute: Compute.FARGATE_ONLY });
     template.resourcePropertiesCountIs('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'karpenter' }, 0);
-    const values = helmValues(template, customResourceId(karpenter.resources!.chart));
-    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain(logicalId(karpenter.resources!.role));
-    expect(JSON.stringify(template.toJSON().Resources[logicalId(karpenter.resources!.role)].Properties.AssumeRolePolicyDocument)).toContain('sts:AssumeRoleWithWebIdentity');
+    const values = helmValues(template, customResourceId(installationOf(karpenter).chart));
+    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain(logicalId(installationOf(karpenter).role));
+    expect(JSON.stringify(template.toJSON().Resources[logicalId(installationOf(karpenter).role)].Properties.AssumeRolePolicyDocument)).toContain('sts:AssumeRoleWithWebIdentity');
   });
 
   test('uses IRSA when a profile selects the controller\'s pods on a cluster with nodes', () => {
@@ -178,7 +188,7 @@ describe('Karpenter on Fargate', () => {
     });
     const template = Template.fromStack(stack);
     template.resourcePropertiesCountIs('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'karpenter' }, 0);
-    expect(dependsOn(template, customResourceId(karpenter.resources!.chart))).toContain(logicalId(karpenter.resources!.role));
+    expect(dependsOn(template, customResourceId(installationOf(karpenter).chart))).toContain(logicalId(installationOf(karpenter).role));
   });
 
   test('fails at synth on a Fargate-only cluster whose profiles do not select the controller', () => {
@@ -219,7 +229,7 @@ describe('Karpenter options', () => {
   test('gives Bottlerocket nodes an OS volume and an encrypted data volume', () => {
     const karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.bottlerocket('v1.65.0'), volumeSize: 80 } });
     const { template } = synthWith({ addons: [karpenter] });
-    const spec = manifestObjects(template, customResourceId(karpenter.resources!.nodeClasses.default))[0].spec;
+    const spec = manifestObjects(template, customResourceId(installationOf(karpenter).nodeClasses.default))[0].spec;
     expect(spec.amiSelectorTerms).toEqual([{ alias: 'bottlerocket@v1.65.0' }]);
     expect(spec.blockDeviceMappings.map((b: any) => [b.deviceName, b.ebs.volumeSize, b.ebs.encrypted])).toEqual([['/dev/xvda', '4Gi', true], ['/dev/xvdb', '80Gi', true]]);
   });
@@ -227,8 +237,9 @@ describe('Karpenter options', () => {
   test('without defaults, creates only the pools added, each after its node class', () => {
     const karpenter = new Karpenter({ createDefaults: false, nodeSelector: { role: 'system' }, tolerations: [{ key: 'system', effect: eks.TaintEffect.NO_SCHEDULE }] });
     const { cluster } = clusterWith({ addons: [karpenter] });
-    const nodeClass = karpenter.addNodeClass('arm', { ami: KarpenterAmi.al2023('v20260903') });
-    const pool = karpenter.addNodePool('arm-spot', {
+    const installation = installationOf(karpenter);
+    const nodeClass = installation.addNodeClass('arm', { ami: KarpenterAmi.al2023('v20260903') });
+    const pool = installation.addNodePool('arm-spot', {
       nodeClassName: 'arm', capacityTypes: [KarpenterCapacityType.SPOT], architectures: [KarpenterArchitecture.ARM64],
       expireAfter: Duration.days(7), taints: [{ key: 'batch', value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }], weight: 10,
     });
@@ -238,13 +249,20 @@ describe('Karpenter options', () => {
     const spec = manifestObjects(template, customResourceId(pool))[0].spec;
     expect(spec.template.spec.taints).toEqual([{ key: 'batch', value: 'true', effect: 'NoSchedule' }]);
     expect(spec.template.spec.expireAfter).toBe('168h');
-    const values = helmValues(template, customResourceId(karpenter.resources!.chart));
+    const values = helmValues(template, customResourceId(installationOf(karpenter).chart));
     expect(values.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', 'role': 'system' });
     expect(values.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'system', operator: 'Exists', effect: 'NoSchedule' }]);
   });
 
-  test('fails when a NodePool is added before the add-on is installed', () => {
-    expect(() => new Karpenter().addNodePool('late')).toThrow(/addNodePool: the karpenter add-on is not installed yet/);
+  test('adds NodePools through the installation only, so no NodePool can be added before an install', () => {
+    expect((new Karpenter() as any).addNodePool).toBeUndefined();
+    expect(typeof KarpenterInstallation.prototype.addNodePool).toBe('function');
+  });
+
+  test('fails when a NodePool name is added twice', () => {
+    const karpenter = new Karpenter();
+    clusterWith({ addons: [karpenter] });
+    expect(() => installationOf(karpenter).addNodePool('default')).toThrow(/name: a NodePool 'default' already exists/);
   });
 
   test('fails on a chart version that is not Karpenter v1\'s', () => {
