@@ -7,6 +7,7 @@ import { ClusterAddon } from '../../../lib/eks/addons/cluster-addon';
 import { Karpenter } from '../../../lib/eks/addons/karpenter';
 import { KarpenterInstallation } from '../../../lib/eks/addons/karpenter-installation';
 import { KarpenterAmi, KarpenterArchitecture, KarpenterCapacityType } from '../../../lib/eks/addons/karpenter-node-pool';
+import { ClusterCompute } from '../../../lib/eks/cluster-compute';
 import { PlatformCluster } from '../../../lib/eks/platform-cluster';
 import { IPlatformCluster } from '../../../lib/eks/platform-cluster-ref';
 import { expectNoComplianceFindings, newApp, newStack } from '../../helpers';
@@ -408,5 +409,14 @@ describe('Karpenter on an imported cluster', () => {
   test('fails on a cluster name unknown at synth', () => {
     const tokenName = PlatformCluster.fromClusterAttributes(addonsStack, 'TokenName', { ...attrs, clusterName: Fn.importValue('ClusterName') });
     expect(() => new Karpenter().install(tokenName, tokenName)).toThrow(/^clusterName: Karpenter's IAM policies name the cluster in tag condition keys/);
+  });
+});
+
+describe('Karpenter under EKS Auto Mode', () => {
+  test('fails at synth when installed from another stack on an Auto Mode cluster, which runs Karpenter-based autoscaling itself', () => {
+    const app = newApp();
+    const platform = new PlatformCluster(new Stack(app, 'Platform'), 'Cluster', { compute: ClusterCompute.autoMode() });
+    new Karpenter().install(new Stack(app, 'Addons'), platform);
+    expect(() => app.synth()).toThrow(/addons: EKS Auto Mode runs node autoscaling \(Karpenter-based\).*, got the karpenter add-on on Platform\/Cluster/);
   });
 });
