@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { Karpenter, KarpenterAmi, KarpenterArchitecture, KarpenterCapacityType, PlatformCluster } from '../lib';
+import { Karpenter, KarpenterAmi, KarpenterArchitecture, KarpenterCapacityType, KarpenterInstallation, PlatformCluster } from '../lib';
 
 /** The label of the system node group, which the Karpenter controller is pinned to. */
 const SYSTEM_POOL = { 'platform.example.com/pool': 'system' };
@@ -18,14 +18,10 @@ const SYSTEM_POOL = { 'platform.example.com/pool': 'system' };
  */
 export class EksKarpenterStack extends Stack {
   public readonly platform: PlatformCluster;
-  public readonly karpenter: Karpenter;
+  public readonly karpenter: KarpenterInstallation;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.karpenter = new Karpenter({
-      nodeSelector: SYSTEM_POOL,
-      defaultNodePool: { cpuLimit: 64, memoryLimitGiB: 256 },
-    });
     this.platform = new PlatformCluster(this, 'Platform', {
       nodegroups: [{
         id: 'System',
@@ -36,8 +32,12 @@ export class EksKarpenterStack extends Stack {
         labels: SYSTEM_POOL,
         taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }],
       }],
-      addons: [this.karpenter],
     });
+    // install() returns the typed installation, which adds NodePools; the add-on object holds settings only.
+    this.karpenter = new Karpenter({
+      nodeSelector: SYSTEM_POOL,
+      defaultNodePool: { cpuLimit: 64, memoryLimitGiB: 256 },
+    }).install(this.platform, this.platform);
     this.karpenter.addNodePool('on-demand', {
       capacityTypes: [KarpenterCapacityType.ON_DEMAND],
       architectures: [KarpenterArchitecture.AMD64],
@@ -57,11 +57,10 @@ export class EksKarpenterStack extends Stack {
  */
 export class EksKarpenterFargateStack extends Stack {
   public readonly platform: PlatformCluster;
-  public readonly karpenter: Karpenter;
+  public readonly karpenter: KarpenterInstallation;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.bottlerocket() } });
     this.platform = new PlatformCluster(this, 'Platform', {
       fargateProfiles: [{
         id: 'System',
@@ -70,8 +69,8 @@ export class EksKarpenterFargateStack extends Stack {
           { namespace: 'kube-system', labels: { 'app.kubernetes.io/name': 'karpenter' } },
         ],
       }],
-      addons: [this.karpenter],
     });
+    this.karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.bottlerocket() } }).install(this.platform, this.platform);
 
     new CfnOutput(this, 'ClusterName', { value: this.platform.cluster.clusterName });
   }

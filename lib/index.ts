@@ -50,5 +50,5 @@ export * from './eks/addons/cluster-autoscaler';
 export * from './eks/addons/vertical-pod-autoscaler';
 export * from './eks/addons/karpenter';
 export * from './eks/addons/karpenter-node-pool';
-export * from './eks/addons/karpenter-resources';
+export * from './eks/addons/karpenter-installation';
 export * from './eks/addons/karpenter-interruption-queue';

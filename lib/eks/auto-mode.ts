@@ -123,10 +123,12 @@ export function refuseUnderAutoMode(cluster: PlatformCluster, compute: ClusterCo
   cluster.node.addValidation({
     validate: () => {
       const errors: string[] = [];
-      for (const addon of cluster.addons) {
-        const replacement = RUN_BY_AUTO_MODE[addon.name];
+      // The cluster's addons and what installs recorded from any stack (addon.install(scope, cluster)).
+      const names = new Set([...cluster.addons.map((a) => a.name), ...cluster.installedAddonNames]);
+      for (const name of names) {
+        const replacement = RUN_BY_AUTO_MODE[name];
         if (replacement !== undefined) {
-          errors.push(`addons: EKS Auto Mode runs ${replacement}, got the ${addon.name} add-on on ${cluster.node.path} with compute: ClusterCompute.autoMode(); remove the add-on and use Auto Mode's, or use compute: ClusterCompute.managed()`);
+          errors.push(`addons: EKS Auto Mode runs ${replacement}, got the ${name} add-on on ${cluster.node.path} with compute: ClusterCompute.autoMode(); remove the add-on and use Auto Mode's, or use compute: ClusterCompute.managed()`);
         }
       }
       if (cluster.nodegroups.length > 0) {

@@ -118,6 +118,11 @@ export class ClusterOrdering {
     }
   }
 
+  /** The names recorded by registerAddon, in install order. */
+  public get addonNames(): string[] {
+    return [...this.addons.keys()];
+  }
+
   public registerAddon(name: string, installation: IConstruct): void {
     const before = this.addons.get(name);
     if (before !== undefined) {

@@ -70,6 +70,10 @@ export class ImportedPlatformCluster extends Construct implements IPlatformClust
     this.ordering.registerManagedAddon(addon);
   }
 
+  public get installedAddonNames(): string[] {
+    return this.ordering.addonNames;
+  }
+
   public registerAddon(name: string, installation: IConstruct): void {
     this.ordering.registerAddon(name, installation);
   }

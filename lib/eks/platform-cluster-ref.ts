@@ -33,6 +33,12 @@ export interface IPlatformCluster extends IConstruct {
   readonly fargateOnly: boolean;
   /** The AMI types of the cluster's node groups known to this app (for add-ons that size per node OS). */
   readonly nodegroupAmiTypes: string[];
+  /**
+   * The names of the add-ons installed on this cluster so far, as recorded by `registerAddon`: through the
+   * cluster's `addons` prop and `addAddon`, or through `addon.install(scope, cluster)` in any stack. Read it
+   * in a validation (at synth) to see every install, whatever the order.
+   */
+  readonly installedAddonNames: string[];
 
   /**
    * Whether a Fargate profile of the cluster selects pods in `namespace` carrying `podLabels`: a selector

@@ -351,6 +351,10 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
     this.ordering.registerManagedAddon(addon);
   }
 
+  public get installedAddonNames(): string[] {
+    return this.ordering.addonNames;
+  }
+
   public registerAddon(name: string, installation: IConstruct): void {
     this.ordering.registerAddon(name, installation);
   }

@@ -1,18 +1,16 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
-import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, fargateSelects, kubernetesMinor, requireFargateSelection, requireKubectl } from './addon-support';
+import { Construct, IConstruct } from 'constructs';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { kubernetesMinor, requireKubectl } from './addon-support';
 import { HELM_CHARTS } from './addon-versions';
-import type { IClusterAddon } from './cluster-addon';
+import { ClusterAddon } from './cluster-addon';
+import { KarpenterInstallation } from './karpenter-installation';
 import { KarpenterNodeClassOptions, KarpenterNodePoolOptions, KarpenterTaint } from './karpenter-node-pool';
-import { KarpenterResources } from './karpenter-resources';
 
 /** The chart installed by default: the version table's (with where it was seen). */
 const KARPENTER_CHART_VERSION = HELM_CHARTS.karpenter.version;
-/** The add-on name of the Cluster Autoscaler, which must not run beside Karpenter. */
-const CLUSTER_AUTOSCALER_NAME = 'cluster-autoscaler';
 
 /**
  * Kubernetes minors each Karpenter minor supports: aws/karpenter-provider-aws,
@@ -91,25 +89,28 @@ export interface KarpenterProps {
  * Installs the `karpenter` chart from public ECR into kube-system, the controller's IAM (upstream's
  * policies, scoped to the cluster, as customer managed policies) through Pod Identity (IRSA on Fargate),
  * the nodes' role with its EC2_LINUX access entry, the interruption queue with its EventBridge rules,
- * and a `default` EC2NodeClass and NodePool. Exclusive with the Cluster Autoscaler.
+ * and a `default` EC2NodeClass and NodePool. Exclusive with the Cluster Autoscaler, however either is
+ * installed. The add-on object holds settings only: each `install` returns a `KarpenterInstallation`,
+ * which adds further EC2NodeClasses and NodePools.
  *
- * What it uses from the cluster: the EKS cluster (name, endpoint, security group, OIDC provider on
- * Fargate), the private subnets, the Kubernetes version, the kubectl handler and its role, the node
- * groups and Fargate profiles (to wait for compute), and the names of the installed add-ons.
+ * What it uses from the cluster: the EKS cluster (its name as a literal, endpoint when known, security
+ * group, OIDC provider on Fargate), the private subnets, the Kubernetes version, the kubectl handler and
+ * its role, the node groups and Fargate profiles (to wait for compute), and the names of the installed
+ * add-ons. An imported cluster needs a literal `clusterName`, a `kubectlProvider`, a
+ * `clusterSecurityGroupId` and, when the controller runs on Fargate, an `openIdConnectProvider`.
  *
  * Deletion: NodePools go first, then EC2NodeClasses, whose finalizer waits until Karpenter has drained
  * and terminated every node it launched; then the chart, then IAM and the queue. A kubectl delete
  * that fails is logged by the handler and not retried: check that no instance tagged
  * `karpenter.sh/nodepool` is left after a stack deletion.
  */
-export class Karpenter implements IClusterAddon {
+export class Karpenter extends ClusterAddon {
   public readonly name: string = 'karpenter';
 
   private readonly props: KarpenterProps;
-  private installedOn?: PlatformCluster;
-  private _resources?: KarpenterResources;
 
   constructor(props: KarpenterProps = {}) {
+    super();
     const chartVersion = props.chartVersion;
     if (chartVersion !== undefined && !Token.isUnresolved(chartVersion) && !/^1\.\d+\.\d+$/.test(chartVersion)) {
       throw new Error(`chartVersion: not a Karpenter v1 chart version, got '${chartVersion}'; pass a version such as '${KARPENTER_CHART_VERSION}' (no leading v)`);
@@ -119,91 +120,64 @@ export class Karpenter implements IClusterAddon {
       throw new Error(`replicas: must be a whole number of at least 1, got ${replicas}; use 2 so a standby takes over when the leader's node goes`);
     }
     if (props.createDefaults === false && (props.defaultNodeClass || props.defaultNodePool)) {
-      throw new Error(`createDefaults: false creates no default EC2NodeClass or NodePool, got defaultNodeClass or defaultNodePool too; drop them, or use addNodeClass and addNodePool`);
+      throw new Error(`createDefaults: false creates no default EC2NodeClass or NodePool, got defaultNodeClass or defaultNodePool too; drop them, or use addNodeClass and addNodePool of the installation`);
     }
     this.props = props;
   }
 
-  /** What the add-on created. Undefined before `install`. */
-  public get resources(): KarpenterResources | undefined {
-    return this._resources;
-  }
-
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this.installedOn, this.name);
+  /**
+   * Installs Karpenter on `cluster`, under `scope` (construct id `Karpenter`).
+   * @param scope where to create it (the cluster, or a construct in an add-ons stack)
+   * @param cluster the cluster
+   */
+  public install(scope: Construct, cluster: IPlatformCluster): KarpenterInstallation {
     requireKubectl(cluster, this.name, 'installs a Helm chart and its NodePools');
     const chartVersion = this.props.chartVersion ?? KARPENTER_CHART_VERSION;
-    const onFargate = cluster.fargateOnly || fargateSelects(cluster, 'kube-system', KarpenterResources.POD_LABELS);
-    const knownOnFargate = cluster.fargateOnly || fargateSelects(cluster, 'kube-system', KarpenterResources.POD_LABELS, false);
-    if (this.props.identityType === eks.IdentityType.POD_IDENTITY && knownOnFargate) {
-      throw new Error(`identityType: EKS Pod Identity does not work for pods on Fargate, got IdentityType.POD_IDENTITY while the Karpenter controller runs on Fargate in ${cluster.node.path}; leave identityType unset (IRSA) or keep the controller on node groups`);
-    }
-    this.installedOn = cluster;
-
-    const resources = new KarpenterResources(cluster, 'Karpenter', {
-      cluster: cluster.cluster,
-      // The name the cluster was created with (a literal unless a token was passed as clusterName).
-      clusterName: (cluster.cluster.node.defaultChild as eks.CfnCluster).name!,
-      subnets: [...cluster.vpc.privateSubnets, ...cluster.vpc.isolatedSubnets],
-      kubectlRole: cluster.kubectlRole,
+    checkCompatibility(cluster, chartVersion);
+    const installation = new KarpenterInstallation(scope, 'Karpenter', {
+      cluster,
       chartVersion,
-      identityType: this.props.identityType ?? (onFargate ? eks.IdentityType.IRSA : eks.IdentityType.POD_IDENTITY),
+      identityType: this.props.identityType,
       replicas: this.props.replicas,
       nodeSelector: this.props.nodeSelector,
       tolerations: this.props.tolerations,
       nodeRole: this.props.nodeRole,
     });
-    this._resources = resources;
-    // The controller needs a node or a Fargate profile to run on, and on delete it goes before them.
-    cluster.waitForCompute(resources.chart);
-    if (onFargate) {
-      requireFargateSelection(resources, cluster, this.name, 'kube-system', KarpenterResources.POD_LABELS);
-    }
-    this.checkCompatibility(resources, cluster, chartVersion);
-    resources.node.addValidation({
-      validate: () => cluster.addons.some((a) => a.name === CLUSTER_AUTOSCALER_NAME)
-        ? [`addons: Karpenter and the Cluster Autoscaler both scale the nodes of ${cluster.node.path}, got both '${this.name}' and '${CLUSTER_AUTOSCALER_NAME}'; install one of them (Karpenter for its own nodes, or the Cluster Autoscaler for managed node groups)`]
-        : [],
-    });
-
+    warnOnUnknownCompatibility(installation, cluster, chartVersion);
     if (this.props.createDefaults ?? true) {
-      resources.addNodeClass('default', this.props.defaultNodeClass);
-      resources.addNodePool('default', this.props.defaultNodePool);
+      installation.addNodeClass('default', this.props.defaultNodeClass);
+      installation.addNodePool('default', this.props.defaultNodePool);
     }
+    return installation;
   }
+}
 
-  /** Adds an EC2NodeClass. Call after `install`. */
-  public addNodeClass(name: string, options: KarpenterNodeClassOptions = {}): eks.KubernetesManifest {
-    return this.installed('addNodeClass').addNodeClass(name, options);
+/** The Karpenter minor of a chart version, and the Kubernetes minors of a literal cluster version; undefined for tokens. */
+function minors(cluster: IPlatformCluster, chartVersion: string): { kubernetes: number; karpenter: string } | undefined {
+  if (Token.isUnresolved(cluster.version.version) || Token.isUnresolved(chartVersion)) {
+    return undefined;
   }
+  return { kubernetes: Number(kubernetesMinor(cluster).split('.')[1]), karpenter: /^(\d+\.\d+)/.exec(chartVersion)![1] };
+}
 
-  /** Adds a NodePool. Call after `install`. */
-  public addNodePool(name: string, options: KarpenterNodePoolOptions = {}): eks.KubernetesManifest {
-    return this.installed('addNodePool').addNodePool(name, options);
+/** Fails, before anything is created, for a Karpenter minor that does not support the cluster's Kubernetes minor. */
+function checkCompatibility(cluster: IPlatformCluster, chartVersion: string): void {
+  const m = minors(cluster, chartVersion);
+  const range = m && KUBERNETES_SUPPORT[m.karpenter];
+  if (m === undefined || range === undefined) {
+    return;
   }
-
-  private installed(method: string): KarpenterResources {
-    if (!this._resources) {
-      throw new Error(`${method}: the karpenter add-on is not installed yet, got a call before install; add the add-on to a PlatformCluster first`);
-    }
-    return this._resources;
+  const [min, max] = range;
+  if (m.kubernetes < min || m.kubernetes > max) {
+    throw new Error(`chartVersion: Karpenter ${chartVersion} supports Kubernetes 1.${min} to 1.${max}, got a cluster on 1.${m.kubernetes}; ${m.kubernetes > max ? `upgrade Karpenter first (the default chart ${KARPENTER_CHART_VERSION} supports up to 1.${KUBERNETES_SUPPORT[/^(\d+\.\d+)/.exec(KARPENTER_CHART_VERSION)![1]][1]})` : 'use a newer cluster version'}`);
   }
+}
 
-  private checkCompatibility(scope: IConstruct, cluster: PlatformCluster, chartVersion: string): void {
-    if (Token.isUnresolved(cluster.version.version) || Token.isUnresolved(chartVersion)) {
-      return;
-    }
-    const minor = Number(kubernetesMinor(cluster).split('.')[1]);
-    const karpenterMinor = /^(\d+\.\d+)/.exec(chartVersion)![1];
-    const range = KUBERNETES_SUPPORT[karpenterMinor];
-    if (range === undefined) {
-      Annotations.of(scope).addWarningV2('cdk-container-platform:karpenter-compatibility-unknown',
-        `chartVersion: this library's compatibility table has no Karpenter ${karpenterMinor}, got '${chartVersion}'; check https://karpenter.sh/docs/upgrading/compatibility/ for Kubernetes 1.${minor} and upstream's cloudformation.yaml at v${chartVersion} for new IAM permissions`);
-      return;
-    }
-    const [min, max] = range;
-    if (minor < min || minor > max) {
-      throw new Error(`chartVersion: Karpenter ${chartVersion} supports Kubernetes 1.${min} to 1.${max}, got a cluster on 1.${minor}; ${minor > max ? `upgrade Karpenter first (the default chart ${KARPENTER_CHART_VERSION} supports up to 1.${KUBERNETES_SUPPORT[/^(\d+\.\d+)/.exec(KARPENTER_CHART_VERSION)![1]][1]})` : 'use a newer cluster version'}`);
-    }
+/** Warns when the library has no compatibility data for the Karpenter minor. */
+function warnOnUnknownCompatibility(scope: IConstruct, cluster: IPlatformCluster, chartVersion: string): void {
+  const m = minors(cluster, chartVersion);
+  if (m !== undefined && KUBERNETES_SUPPORT[m.karpenter] === undefined) {
+    Annotations.of(scope).addWarningV2('cdk-container-platform:karpenter-compatibility-unknown',
+      `chartVersion: this library's compatibility table has no Karpenter ${m.karpenter}, got '${chartVersion}'; check https://karpenter.sh/docs/upgrading/compatibility/ for Kubernetes 1.${m.kubernetes} and upstream's cloudformation.yaml at v${chartVersion} for new IAM permissions`);
   }
 }

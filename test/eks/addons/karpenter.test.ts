@@ -1,24 +1,36 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { IClusterAddon } from '../../../lib/eks/addons/cluster-addon';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ClusterAddon } from '../../../lib/eks/addons/cluster-addon';
 import { Karpenter } from '../../../lib/eks/addons/karpenter';
+import { KarpenterInstallation } from '../../../lib/eks/addons/karpenter-installation';
 import { KarpenterAmi, KarpenterArchitecture, KarpenterCapacityType } from '../../../lib/eks/addons/karpenter-node-pool';
+import { ClusterCompute } from '../../../lib/eks/cluster-compute';
 import { PlatformCluster } from '../../../lib/eks/platform-cluster';
-import { expectNoComplianceFindings, newStack } from '../../helpers';
+import { IPlatformCluster } from '../../../lib/eks/platform-cluster-ref';
+import { expectNoComplianceFindings, newApp, newStack } from '../../helpers';
 import { kubernetesProblem } from '../../kubernetes-manifests';
-import { clusterWith, Compute, customResourceId, dependsOn, helmValues, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+import { clusterWith, Compute, customResourceId, dependsOn, helmValues, installationOf, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
 
-/** An add-on that only carries a name, as the Cluster Autoscaler add-on does for the exclusivity check. */
-class NamedAddon implements IClusterAddon {
-  constructor(public readonly name: string) {}
-  public install(): void {}
+/** An add-on that only records its name, as the Cluster Autoscaler add-on does for the exclusivity check. */
+class NamedAddon extends ClusterAddon {
+  constructor(public readonly name: string) {
+    super();
+  }
+
+  public install(scope: Construct, cluster: IPlatformCluster): Construct {
+    const installation = new Construct(scope, this.name);
+    cluster.registerAddon(this.name, installation);
+    return installation;
+  }
 }
 
 describe('Karpenter on a cluster with a node group', () => {
   const karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.al2023('v20260903') } });
   const { stack, cluster, template } = synthWith({ addons: [karpenter], compute: Compute.NODES_ONLY });
-  const resources = karpenter.resources!;
+  const resources = installationOf(karpenter);
   const chartId = customResourceId(resources.chart);
   const nodeClassId = customResourceId(resources.nodeClasses.default);
   const nodePoolId = customResourceId(resources.nodePools.default);
@@ -163,9 +175,9 @@ describe('Karpenter on Fargate', () => {
     const karpenter = new Karpenter();
     const { template } = synthWith({ addons: [karpenter], compute: Compute.FARGATE_ONLY });
     template.resourcePropertiesCountIs('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'karpenter' }, 0);
-    const values = helmValues(template, customResourceId(karpenter.resources!.chart));
-    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain(logicalId(karpenter.resources!.role));
-    expect(JSON.stringify(template.toJSON().Resources[logicalId(karpenter.resources!.role)].Properties.AssumeRolePolicyDocument)).toContain('sts:AssumeRoleWithWebIdentity');
+    const values = helmValues(template, customResourceId(installationOf(karpenter).chart));
+    expect(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toContain(logicalId(installationOf(karpenter).role));
+    expect(JSON.stringify(template.toJSON().Resources[logicalId(installationOf(karpenter).role)].Properties.AssumeRolePolicyDocument)).toContain('sts:AssumeRoleWithWebIdentity');
   });
 
   test('uses IRSA when a profile selects the controller\'s pods on a cluster with nodes', () => {
@@ -178,7 +190,7 @@ describe('Karpenter on Fargate', () => {
     });
     const template = Template.fromStack(stack);
     template.resourcePropertiesCountIs('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'karpenter' }, 0);
-    expect(dependsOn(template, customResourceId(karpenter.resources!.chart))).toContain(logicalId(karpenter.resources!.role));
+    expect(dependsOn(template, customResourceId(installationOf(karpenter).chart))).toContain(logicalId(installationOf(karpenter).role));
   });
 
   test('fails at synth on a Fargate-only cluster whose profiles do not select the controller', () => {
@@ -219,7 +231,7 @@ describe('Karpenter options', () => {
   test('gives Bottlerocket nodes an OS volume and an encrypted data volume', () => {
     const karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.bottlerocket('v1.65.0'), volumeSize: 80 } });
     const { template } = synthWith({ addons: [karpenter] });
-    const spec = manifestObjects(template, customResourceId(karpenter.resources!.nodeClasses.default))[0].spec;
+    const spec = manifestObjects(template, customResourceId(installationOf(karpenter).nodeClasses.default))[0].spec;
     expect(spec.amiSelectorTerms).toEqual([{ alias: 'bottlerocket@v1.65.0' }]);
     expect(spec.blockDeviceMappings.map((b: any) => [b.deviceName, b.ebs.volumeSize, b.ebs.encrypted])).toEqual([['/dev/xvda', '4Gi', true], ['/dev/xvdb', '80Gi', true]]);
   });
@@ -227,8 +239,9 @@ describe('Karpenter options', () => {
   test('without defaults, creates only the pools added, each after its node class', () => {
     const karpenter = new Karpenter({ createDefaults: false, nodeSelector: { role: 'system' }, tolerations: [{ key: 'system', effect: eks.TaintEffect.NO_SCHEDULE }] });
     const { cluster } = clusterWith({ addons: [karpenter] });
-    const nodeClass = karpenter.addNodeClass('arm', { ami: KarpenterAmi.al2023('v20260903') });
-    const pool = karpenter.addNodePool('arm-spot', {
+    const installation = installationOf(karpenter);
+    const nodeClass = installation.addNodeClass('arm', { ami: KarpenterAmi.al2023('v20260903') });
+    const pool = installation.addNodePool('arm-spot', {
       nodeClassName: 'arm', capacityTypes: [KarpenterCapacityType.SPOT], architectures: [KarpenterArchitecture.ARM64],
       expireAfter: Duration.days(7), taints: [{ key: 'batch', value: 'true', effect: eks.TaintEffect.NO_SCHEDULE }], weight: 10,
     });
@@ -238,13 +251,20 @@ describe('Karpenter options', () => {
     const spec = manifestObjects(template, customResourceId(pool))[0].spec;
     expect(spec.template.spec.taints).toEqual([{ key: 'batch', value: 'true', effect: 'NoSchedule' }]);
     expect(spec.template.spec.expireAfter).toBe('168h');
-    const values = helmValues(template, customResourceId(karpenter.resources!.chart));
+    const values = helmValues(template, customResourceId(installationOf(karpenter).chart));
     expect(values.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', 'role': 'system' });
     expect(values.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: 'system', operator: 'Exists', effect: 'NoSchedule' }]);
   });
 
-  test('fails when a NodePool is added before the add-on is installed', () => {
-    expect(() => new Karpenter().addNodePool('late')).toThrow(/addNodePool: the karpenter add-on is not installed yet/);
+  test('adds NodePools through the installation only, so no NodePool can be added before an install', () => {
+    expect((new Karpenter() as any).addNodePool).toBeUndefined();
+    expect(typeof KarpenterInstallation.prototype.addNodePool).toBe('function');
+  });
+
+  test('fails when a NodePool name is added twice', () => {
+    const karpenter = new Karpenter();
+    clusterWith({ addons: [karpenter] });
+    expect(() => installationOf(karpenter).addNodePool('default')).toThrow(/name: a NodePool 'default' already exists/);
   });
 
   test('fails on a chart version that is not Karpenter v1\'s', () => {
@@ -269,5 +289,134 @@ describe('Karpenter options', () => {
 
   test('fails on a kubectl-less cluster', () => {
     expect(() => clusterWith({ addons: [new Karpenter()], kubectl: false })).toThrow(/kubectl: the karpenter add-on installs a Helm chart/);
+  });
+});
+
+describe('Karpenter across clusters and stacks', () => {
+  /** A platform stack with a cluster (one node group) and an add-ons stack beside it. */
+  function twoStacks() {
+    const app = newApp();
+    const platformStack = new Stack(app, 'Platform');
+    const platform = new PlatformCluster(platformStack, 'Cluster', { nodegroups: [{ id: 'System' }] });
+    const addonsStack = new Stack(app, 'Addons');
+    return { app, platformStack, platform, addonsStack };
+  }
+
+  test('installs one add-on object on two clusters, each installation with its own chart, roles, queue and pools', () => {
+    const stack = newStack();
+    const first = new PlatformCluster(stack, 'First', { nodegroups: [{ id: 'N' }] });
+    const second = new PlatformCluster(stack, 'Second', { nodegroups: [{ id: 'N' }] });
+    const karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.al2023('v20260903') } });
+    const a = karpenter.install(first, first);
+    const b = karpenter.install(second, second);
+    a.addNodePool('batch');
+    expect([a.role, a.nodeRole, a.interruptionQueue, a.chart]).not.toEqual(expect.arrayContaining([b.role, b.nodeRole, b.interruptionQueue, b.chart]));
+    expect(Object.keys(a.nodePools)).toEqual(['default', 'batch']);
+    expect(Object.keys(b.nodePools)).toEqual(['default']);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 2);
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    const names = [first, second].map((c) => (c.cluster.node.defaultChild as eks.CfnCluster).name);
+    expect([a.clusterName, b.clusterName]).toEqual(names);
+    expect(helmValues(template, customResourceId(b.chart)).settings.clusterName).toContain(logicalId(second.cluster));
+  });
+
+  test('installed from an add-ons stack, creates its resources there and leaves the platform stack independent', () => {
+    const { app, platformStack, platform, addonsStack } = twoStacks();
+    const karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.al2023('v20260903') } }).install(addonsStack, platform);
+    const pool = karpenter.addNodePool('batch');
+    expect(Stack.of(karpenter.chart)).toBe(addonsStack);
+    expect(Stack.of(pool)).toBe(addonsStack);
+    expect(karpenter.chart.node.dependencies).toContain(platform.nodegroups[0]);
+    expect(() => app.synth()).not.toThrow();
+    expect(platformStack.dependencies).toEqual([]);
+    expect(addonsStack.dependencies).toContain(platformStack);
+    const template = Template.fromStack(addonsStack);
+    template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 3);
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'karpenter' });
+    expect(platform.installedAddonNames).toContain('karpenter');
+    expectNoComplianceFindings(karpenter);
+  });
+
+  test('fails at synth beside the Cluster Autoscaler installed from another stack', () => {
+    const { app, platform, addonsStack } = twoStacks();
+    new Karpenter().install(addonsStack, platform);
+    new NamedAddon('cluster-autoscaler').install(addonsStack, platform);
+    expect(() => app.synth()).toThrow(/addons: Karpenter and the Cluster Autoscaler both scale the nodes of Platform\/Cluster/);
+  });
+
+  test('fails at synth when installed from another stack on a cluster whose addons hold the Cluster Autoscaler', () => {
+    const app = newApp();
+    const platformStack = new Stack(app, 'Platform');
+    const platform = new PlatformCluster(platformStack, 'Cluster', { nodegroups: [{ id: 'System' }], addons: [new NamedAddon('cluster-autoscaler')] });
+    new Karpenter().install(new Stack(app, 'Addons'), platform);
+    expect(() => app.synth()).toThrow(/addons: Karpenter and the Cluster Autoscaler both scale the nodes/);
+  });
+
+  test('fails when installed twice on one cluster, through the cluster and from another stack', () => {
+    const { platform, addonsStack } = twoStacks();
+    platform.addAddon(new Karpenter());
+    expect(() => new Karpenter().install(addonsStack, platform)).toThrow(/addons: 'karpenter' is already installed on Platform\/Cluster/);
+  });
+});
+
+describe('Karpenter on an imported cluster', () => {
+  const app = newApp();
+  const platformStack = new Stack(app, 'Platform');
+  const platform = new PlatformCluster(platformStack, 'Cluster', { nodegroups: [{ id: 'System' }] });
+  const addonsStack = new Stack(app, 'Addons');
+  const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(addonsStack, 'Kubectl', {
+    serviceToken: platform.cluster.kubectlProvider!.serviceToken,
+    role: iam.Role.fromRoleArn(addonsStack, 'KubectlRole', 'arn:aws:iam::111122223333:role/kubectl'),
+  });
+  const attrs = { clusterName: 'platform-cluster', vpc: platform.vpc, version: eks.KubernetesVersion.V1_36, kubectlProvider, clusterSecurityGroupId: 'sg-0123456789abcdef0' };
+  const imported = PlatformCluster.fromClusterAttributes(addonsStack, 'Imported', attrs);
+  const karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.al2023('v20260903') } }).install(addonsStack, imported);
+
+  test('names the imported cluster in its policies and settings, looks up the endpoint itself, and uses the given security group', () => {
+    const template = Template.fromStack(addonsStack);
+    expect(karpenter.clusterName).toBe('platform-cluster');
+    const values = helmValues(template, customResourceId(karpenter.chart));
+    expect(values.settings.clusterName).toBe('platform-cluster');
+    expect(values.settings.clusterEndpoint).toBeUndefined();
+    const spec = manifestObjects(template, customResourceId(karpenter.nodeClasses.default))[0].spec;
+    expect(spec.securityGroupSelectorTerms).toEqual([{ id: 'sg-0123456789abcdef0' }]);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: ['kubectl'], PolicyDocument: { Statement: [Match.objectLike({ Action: ['ecr-public:GetAuthorizationToken', 'sts:GetServiceBearerToken'] })] } });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('fails without a kubectl provider', () => {
+    const bare = PlatformCluster.fromClusterAttributes(addonsStack, 'Bare', { ...attrs, kubectlProvider: undefined });
+    expect(() => new Karpenter().install(bare, bare)).toThrow(/^kubectl: the karpenter add-on installs a Helm chart and its NodePools and needs the cluster's kubectl handler/);
+  });
+
+  test('fails without a cluster security group, which its EC2NodeClasses select', () => {
+    const noSg = PlatformCluster.fromClusterAttributes(addonsStack, 'NoSg', { ...attrs, clusterSecurityGroupId: undefined });
+    expect(() => new Karpenter().install(noSg, noSg)).toThrow(/^clusterSecurityGroupId: Karpenter's nodes join through the cluster security group/);
+  });
+
+  test('fails on Fargate without an OIDC provider for IRSA', () => {
+    const fargate = PlatformCluster.fromClusterAttributes(addonsStack, 'Fargate', { ...attrs, fargateOnly: true, fargateSelectors: [{ namespace: 'kube-system' }] });
+    expect(() => new Karpenter().install(fargate, fargate)).toThrow(/^openIdConnectProvider: the Karpenter controller gets credentials through IRSA/);
+  });
+
+  test('fails with Pod Identity on a cluster without the agent', () => {
+    const noAgent = PlatformCluster.fromClusterAttributes(addonsStack, 'NoAgent', { ...attrs, podIdentityAgent: false });
+    expect(() => new Karpenter().install(noAgent, noAgent)).toThrow(/^cluster: the karpenter add-on binds its role through EKS Pod Identity/);
+  });
+
+  test('fails on a cluster name unknown at synth', () => {
+    const tokenName = PlatformCluster.fromClusterAttributes(addonsStack, 'TokenName', { ...attrs, clusterName: Fn.importValue('ClusterName') });
+    expect(() => new Karpenter().install(tokenName, tokenName)).toThrow(/^clusterName: Karpenter's IAM policies name the cluster in tag condition keys/);
+  });
+});
+
+describe('Karpenter under EKS Auto Mode', () => {
+  test('fails at synth when installed from another stack on an Auto Mode cluster, which runs Karpenter-based autoscaling itself', () => {
+    const app = newApp();
+    const platform = new PlatformCluster(new Stack(app, 'Platform'), 'Cluster', { compute: ClusterCompute.autoMode() });
+    new Karpenter().install(new Stack(app, 'Addons'), platform);
+    expect(() => app.synth()).toThrow(/addons: EKS Auto Mode runs node autoscaling \(Karpenter-based\).*, got the karpenter add-on on Platform\/Cluster/);
   });
 });

@@ -1,39 +1,37 @@
-import { Annotations, CfnJson, Duration, Stack, Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Annotations, CfnJson, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
-import { podIdentityRole } from './addon-support';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { podIdentityRole, requireFargateSelection } from './addon-support';
+import { HelmAddonInstallation } from './helm-addon';
 import { karpenterPolicyDocuments } from './karpenter-iam-policy';
 import { KarpenterInterruptionQueue } from './karpenter-interruption-queue';
 import { ec2NodeClassManifest, KarpenterNodeClassOptions, KarpenterNodePoolOptions, KarpenterTaint, nodePoolManifest, taintEffect } from './karpenter-node-pool';
 
 /** The chart's OCI address: the handler runs `helm pull <repository> --version <version>`, so it names the chart. */
 const KARPENTER_REPOSITORY = 'oci://public.ecr.aws/karpenter/karpenter';
-/** Release and service account name of upstream's install guide. */
+/** Add-on, release and service account name of upstream's install guide. */
 const KARPENTER_NAME = 'karpenter';
 /** Upstream's getting-started guide installs into kube-system, beside the other cluster components. */
 const KARPENTER_NAMESPACE = 'kube-system';
-/** Helm's own timeout, below the 15 minutes the kubectl handler Lambda may run, so a stuck install fails with Helm's message. */
-const HELM_TIMEOUT = Duration.minutes(10);
 /** Upstream's getting-started values: 1 vCPU and 1 GiB, requested and limited (also the Fargate size). */
 const CONTROLLER_RESOURCES = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
+/** The add-on name of the Cluster Autoscaler, which must not run beside Karpenter. */
+const CLUSTER_AUTOSCALER_NAME = 'cluster-autoscaler';
 
-/** Props of {@link KarpenterResources}: everything it needs from a cluster, named. */
-export interface KarpenterResourcesProps {
-  /** The EKS cluster, with a kubectl provider. */
-  readonly cluster: eks.Cluster;
-  /** The EKS cluster name as a literal (part of IAM condition keys). */
-  readonly clusterName: string;
-  /** The subnets Karpenter launches nodes in. */
-  readonly subnets: ec2.ISubnet[];
-  /** The kubectl handler's role, which must log in to public ECR to pull the chart. @default - none granted */
-  readonly kubectlRole?: iam.IRole;
+/** Props of {@link KarpenterInstallation}: the cluster and the settings of the {@link Karpenter} add-on. */
+export interface KarpenterInstallationProps {
+  /** The cluster, with a kubectl handler. */
+  readonly cluster: IPlatformCluster;
   /** The chart version. */
   readonly chartVersion: string;
-  /** How the controller gets credentials. */
-  readonly identityType: eks.IdentityType;
+  /**
+   * How the controller gets credentials.
+   * @default - Pod Identity; IRSA when the controller runs on Fargate
+   */
+  readonly identityType?: eks.IdentityType;
   /** @default 2 */
   readonly replicas?: number;
   /** @default - none beyond the chart's */
@@ -45,16 +43,17 @@ export interface KarpenterResourcesProps {
 }
 
 /**
- * Karpenter's AWS and Kubernetes resources for one cluster: the controller's chart and IAM, the nodes'
- * role and access entry, the interruption queue, and EC2NodeClasses and NodePools. Created by the
- * {@link Karpenter} add-on.
+ * Karpenter installed on one cluster (see {@link Karpenter}): the controller's chart and IAM, the nodes'
+ * role and access entry, the interruption queue, and the EC2NodeClasses and NodePools added to it.
  */
-export class KarpenterResources extends Construct {
+export class KarpenterInstallation extends HelmAddonInstallation {
   /** The labels the chart puts on the controller's pods (release name = chart name), for Fargate selectors. */
   public static readonly POD_LABELS: Record<string, string> = { 'app.kubernetes.io/name': KARPENTER_NAME, 'app.kubernetes.io/instance': KARPENTER_NAME };
 
-  /** The Helm release. */
-  public readonly chart: eks.HelmChart;
+  /** The EKS cluster name as a literal, which Karpenter's IAM policies name in tag condition keys. */
+  public readonly clusterName: string;
+  /** How the controller's pods get credentials. */
+  public readonly identityType: eks.IdentityType;
   /** The role the controller's pods assume. */
   public readonly role: iam.Role;
   /** Upstream's controller policies, attached to `role`. */
@@ -70,20 +69,38 @@ export class KarpenterResources extends Construct {
   /** The NodePool manifests, by name. */
   public readonly nodePools: Record<string, eks.KubernetesManifest> = {};
 
-  private readonly props: KarpenterResourcesProps;
+  private readonly props: KarpenterInstallationProps;
+  private readonly serviceAccountAnnotations: Record<string, string> = {};
 
-  constructor(scope: Construct, id: string, props: KarpenterResourcesProps) {
-    super(scope, id);
+  constructor(scope: Construct, id: string, props: KarpenterInstallationProps) {
+    const cluster = props.cluster;
+    // Checked before anything is created, so a cluster that cannot take Karpenter fails with one message.
+    const clusterName = literalClusterName(cluster);
+    const identityType = identityFor(cluster, props.identityType);
+    super(scope, id, {
+      cluster,
+      name: KARPENTER_NAME,
+      chart: KARPENTER_NAME,
+      repository: KARPENTER_REPOSITORY,
+      version: props.chartVersion,
+      release: KARPENTER_NAME,
+      namespace: KARPENTER_NAMESPACE,
+    });
     this.props = props;
-    const { cluster, clusterName } = props;
-    if (Token.isUnresolved(clusterName)) {
-      throw new Error(`clusterName: Karpenter's IAM policies name the cluster in tag condition keys, which CloudFormation cannot compute, got a cluster name unknown at synth; give the cluster a literal clusterName`);
-    }
-    const stack = Stack.of(this);
+    this.clusterName = clusterName;
+    this.identityType = identityType;
+    requireFargateSelection(this, cluster, KARPENTER_NAME, KARPENTER_NAMESPACE, KarpenterInstallation.POD_LABELS);
+    // By name, from every install path (the cluster's addons, addAddon, install in another stack), at synth
+    // when every add-on is installed, whatever the order.
+    this.node.addValidation({
+      validate: () => cluster.installedAddonNames.includes(CLUSTER_AUTOSCALER_NAME)
+        ? [`addons: Karpenter and the Cluster Autoscaler both scale the nodes of ${cluster.node.path}, got both '${KARPENTER_NAME}' and '${CLUSTER_AUTOSCALER_NAME}'; install one of them (Karpenter for its own nodes, or the Cluster Autoscaler for managed node groups)`]
+        : [],
+    });
 
     this.nodeRole = props.nodeRole ?? this.createNodeRole();
     this.nodeAccessEntry = new eks.AccessEntry(this, 'NodeAccessEntry', {
-      cluster,
+      cluster: cluster.eksCluster,
       principal: this.nodeRole.roleArn,
       accessEntryType: eks.AccessEntryType.EC2_LINUX,
       // EKS refuses access policies on EC2_LINUX entries: the nodes get system:nodes from the type.
@@ -91,7 +108,7 @@ export class KarpenterResources extends Construct {
     });
 
     this.interruptionQueue = new KarpenterInterruptionQueue(this, 'Interruption');
-    const docs = karpenterPolicyDocuments(stack, { clusterName, nodeRoleArn: this.nodeRole.roleArn, queueArn: this.interruptionQueue.queue.queueArn });
+    const docs = karpenterPolicyDocuments(Stack.of(this), { clusterName, nodeRoleArn: this.nodeRole.roleArn, queueArn: this.interruptionQueue.queue.queueArn });
     this.policies = [
       new iam.ManagedPolicy(this, 'NodeLifecyclePolicy', { description: `Karpenter of ${clusterName}: launches and terminates its nodes (upstream NodeLifecyclePolicy)`, document: docs.nodeLifecycle }),
       new iam.ManagedPolicy(this, 'IamIntegrationPolicy', { description: `Karpenter of ${clusterName}: instance profiles of its node role (upstream IAMIntegrationPolicy)`, document: docs.iamIntegration }),
@@ -99,19 +116,18 @@ export class KarpenterResources extends Construct {
     ];
     acknowledgeControllerPolicies(this.policies);
 
-    const serviceAccountAnnotations: Record<string, string> = {};
     let binding: IConstruct | undefined;
-    if (props.identityType === eks.IdentityType.POD_IDENTITY) {
+    if (identityType === eks.IdentityType.POD_IDENTITY) {
       this.role = podIdentityRole(this, 'Role', `Karpenter controller of ${clusterName}, through EKS Pod Identity`, this.policies);
       binding = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
-        clusterName: cluster.clusterName,
+        clusterName: cluster.eksCluster.clusterName,
         namespace: KARPENTER_NAMESPACE,
         serviceAccount: KARPENTER_NAME,
         roleArn: this.role.roleArn,
       });
     } else {
       // Fargate pods cannot use Pod Identity: the role trusts the cluster's OIDC provider for this one service account.
-      const provider = cluster.openIdConnectProvider;
+      const provider = openIdConnectProviderOf(cluster);
       const issuer = provider.openIdConnectProviderIssuer;
       const conditions = new CfnJson(this, 'IrsaConditions', {
         value: {
@@ -124,58 +140,27 @@ export class KarpenterResources extends Construct {
         assumedBy: new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: conditions }),
         managedPolicies: this.policies,
       });
-      serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = this.role.roleArn;
+      this.serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = this.role.roleArn;
     }
 
-    const values: Record<string, unknown> = {
-      settings: {
-        clusterName: cluster.clusterName,
-        // Saves the controller a DescribeCluster at start.
-        clusterEndpoint: cluster.clusterEndpoint,
-        interruptionQueue: this.interruptionQueue.queue.queueName,
-      },
-      serviceAccount: { create: true, name: KARPENTER_NAME, annotations: serviceAccountAnnotations },
-      replicas: props.replicas ?? 2,
-      // The controller reaches the API server by IP and AWS through the VPC resolver: with the node's DNS
-      // it does not depend on CoreDNS, whose replicas may wait for the nodes Karpenter launches.
-      dnsPolicy: 'Default',
-      controller: { resources: CONTROLLER_RESOURCES },
-    };
-    if (props.nodeSelector) {
-      values.nodeSelector = { 'kubernetes.io/os': 'linux', ...props.nodeSelector };
-    }
-    if (props.tolerations) {
-      values.tolerations = [
-        { key: 'CriticalAddonsOnly', operator: 'Exists' },
-        ...props.tolerations.map((t) => ({ key: t.key, operator: t.value === undefined ? 'Exists' : 'Equal', value: t.value, effect: taintEffect(t.effect) })),
-      ];
-    }
-    this.chart = new eks.HelmChart(this, 'Chart', {
-      cluster,
-      chart: KARPENTER_NAME,
-      repository: KARPENTER_REPOSITORY,
-      version: props.chartVersion,
-      release: KARPENTER_NAME,
-      namespace: KARPENTER_NAMESPACE,
-      createNamespace: false,
-      wait: true,
-      timeout: HELM_TIMEOUT,
-      values,
-    });
     // The controller starts with its permissions and queue and keeps them until it is gone, so it can
-    // still terminate its nodes while its NodeClasses are deleted.
+    // still terminate its nodes while its NodeClasses are deleted. (The base class makes the chart wait
+    // for compute: the controller needs a node or a Fargate profile, and on delete goes before them.)
     this.chart.node.addDependency(this.role, ...this.policies, this.interruptionQueue);
     if (binding) {
       this.chart.node.addDependency(binding);
     }
-    if (props.kubectlRole) {
-      this.chart.node.addDependency(this.allowChartPull(props.kubectlRole));
+    const kubectlRole = cluster.eksCluster.kubectlProvider?.role;
+    if (kubectlRole) {
+      this.chart.node.addDependency(this.allowChartPull(kubectlRole));
     }
   }
 
   /**
    * Adds an EC2NodeClass: created after the controller and the nodes' access entry; deleted before
    * them, waiting (its finalizer) until Karpenter has terminated every node launched from it.
+   * @param name the EC2NodeClass name
+   * @param options its settings
    */
   public addNodeClass(name: string, options: KarpenterNodeClassOptions = {}): eks.KubernetesManifest {
     if (this.nodeClasses[name]) {
@@ -186,12 +171,13 @@ export class KarpenterResources extends Construct {
       Annotations.of(this).addWarningV2('cdk-container-platform:karpenter-ami-latest',
         `ami: EC2NodeClass '${name}' uses ${ami?.alias ?? 'al2023@latest'}, so every AMI release drifts its nodes and a redeploy of the same code can run another AMI; pin a release, e.g. ${ami?._bottlerocket ? 'KarpenterAmi.bottlerocket(\'v1.65.0\')' : 'KarpenterAmi.al2023(\'v20260903\')'}`);
     }
+    const eksCluster = this.cluster.eksCluster;
     const manifest = new eks.KubernetesManifest(this, `NodeClass-${name}`, {
-      cluster: this.props.cluster,
+      cluster: eksCluster,
       manifest: [ec2NodeClassManifest(name, options, {
         nodeRoleName: this.nodeRole.roleName,
-        subnetIds: this.props.subnets.map((s) => s.subnetId),
-        securityGroupIds: [this.props.cluster.clusterSecurityGroupId],
+        subnetIds: [...this.cluster.vpc.privateSubnets, ...this.cluster.vpc.isolatedSubnets].map((s) => s.subnetId),
+        securityGroupIds: [clusterSecurityGroupIdOf(this.cluster)],
       })],
     });
     // The CRD and the controller (which removes the finalizer) exist first and last; nodes can join.
@@ -200,19 +186,53 @@ export class KarpenterResources extends Construct {
     return manifest;
   }
 
-  /** Adds a NodePool: created after its EC2NodeClass (when added here) and deleted before it. */
+  /**
+   * Adds a NodePool: created after its EC2NodeClass (when added here) and deleted before it.
+   * @param name the NodePool name
+   * @param options its settings
+   */
   public addNodePool(name: string, options: KarpenterNodePoolOptions = {}): eks.KubernetesManifest {
     if (this.nodePools[name]) {
       throw new Error(`name: a NodePool '${name}' already exists on ${this.node.path}, got it again; give each NodePool its own name`);
     }
     const manifest = new eks.KubernetesManifest(this, `NodePool-${name}`, {
-      cluster: this.props.cluster,
+      cluster: this.cluster.eksCluster,
       manifest: [nodePoolManifest(name, options)],
     });
     const nodeClass = this.nodeClasses[options.nodeClassName ?? 'default'];
     manifest.node.addDependency(nodeClass ?? this.chart);
     this.nodePools[name] = manifest;
     return manifest;
+  }
+
+  protected chartValues(): { [key: string]: any } {
+    const eksCluster = this.cluster.eksCluster;
+    // Saves the controller a DescribeCluster at start; an imported cluster may not know its endpoint, and
+    // the controller then looks it up (its policy allows eks:DescribeCluster on this cluster).
+    const clusterEndpoint = attributeOf(() => eksCluster.clusterEndpoint);
+    const values: Record<string, unknown> = {
+      settings: {
+        clusterName: eksCluster.clusterName,
+        ...(clusterEndpoint === undefined ? {} : { clusterEndpoint }),
+        interruptionQueue: this.interruptionQueue.queue.queueName,
+      },
+      serviceAccount: { create: true, name: KARPENTER_NAME, annotations: this.serviceAccountAnnotations },
+      replicas: this.props.replicas ?? 2,
+      // The controller reaches the API server by IP and AWS through the VPC resolver: with the node's DNS
+      // it does not depend on CoreDNS, whose replicas may wait for the nodes Karpenter launches.
+      dnsPolicy: 'Default',
+      controller: { resources: CONTROLLER_RESOURCES },
+    };
+    if (this.props.nodeSelector) {
+      values.nodeSelector = { 'kubernetes.io/os': 'linux', ...this.props.nodeSelector };
+    }
+    if (this.props.tolerations) {
+      values.tolerations = [
+        { key: 'CriticalAddonsOnly', operator: 'Exists' },
+        ...this.props.tolerations.map((t) => ({ key: t.key, operator: t.value === undefined ? 'Exists' : 'Equal', value: t.value, effect: taintEffect(t.effect) })),
+      ];
+    }
+    return values;
   }
 
   /**
@@ -235,7 +255,7 @@ export class KarpenterResources extends Construct {
   private createNodeRole(): iam.Role {
     const role = new iam.Role(this, 'NodeRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `Nodes Karpenter launches for ${this.props.clusterName}`,
+      description: `Nodes Karpenter launches for ${this.clusterName}`,
       managedPolicies: [
         iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodePolicy'),
         iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
@@ -266,4 +286,63 @@ function acknowledgeControllerPolicies([nodeLifecycle, iamIntegration, discovery
     { ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>::parameter/aws/service/*]', reason: 'Upstream Karpenter policy: ssm:GetParameter reads the public AWS parameters that name the EKS-optimized AMIs of an alias (/aws/service/eks/...), read-only' },
     { ruleId: 'AwsSolutions-IAM5[Resource::*]', reason: 'Upstream Karpenter policy: the ec2:Describe* actions (limited to the stack\'s region by aws:RequestedRegion), pricing:GetProducts and iam:ListInstanceProfiles have no resource-level permissions, and arc-zonal-shift:GetManagedResource is limited to this cluster by arc-zonal-shift:ResourceIdentifier' },
   ]);
+}
+
+/** An attribute of an imported aws-eks-v2 cluster, which throws when it was not given; undefined then. */
+function attributeOf<T>(get: () => T): T | undefined {
+  try {
+    return get();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The cluster name as a literal: the name of an imported cluster, or the name a PlatformCluster created its
+ * cluster with (its `clusterName` reference is a token). Karpenter's IAM policies name the cluster in tag
+ * condition keys, which CloudFormation cannot compute.
+ */
+function literalClusterName(cluster: IPlatformCluster): string {
+  const name = cluster.eksCluster.clusterName;
+  if (!Token.isUnresolved(name)) {
+    return name;
+  }
+  const cfn = cluster.eksCluster.node.defaultChild;
+  const given = cfn instanceof eks.CfnCluster ? cfn.name : undefined;
+  if (given !== undefined && !Token.isUnresolved(given)) {
+    return given;
+  }
+  throw new Error(`clusterName: Karpenter's IAM policies name the cluster in tag condition keys, which CloudFormation cannot compute, got a cluster name unknown at synth on ${cluster.node.path}; give the cluster a literal clusterName (PlatformCluster props, or PlatformCluster.fromClusterAttributes)`);
+}
+
+function identityFor(cluster: IPlatformCluster, given: eks.IdentityType | undefined): eks.IdentityType {
+  // A selector unknown at synth (a token) may select the controller: the default is then IRSA, which works
+  // on nodes and Fargate, and a given POD_IDENTITY is refused only for a selection known at synth.
+  const labels = KarpenterInstallation.POD_LABELS;
+  const onFargate = cluster.fargateOnly || cluster.fargateSelects(KARPENTER_NAMESPACE, labels);
+  const knownOnFargate = cluster.fargateOnly || cluster.fargateSelects(KARPENTER_NAMESPACE, labels, false);
+  if (given === eks.IdentityType.POD_IDENTITY && knownOnFargate) {
+    throw new Error(`identityType: EKS Pod Identity does not work for pods on Fargate, got IdentityType.POD_IDENTITY while the Karpenter controller runs on Fargate in ${cluster.node.path}; leave identityType unset (IRSA) or keep the controller on node groups`);
+  }
+  const identity = given ?? (onFargate ? eks.IdentityType.IRSA : eks.IdentityType.POD_IDENTITY);
+  if (identity === eks.IdentityType.POD_IDENTITY && !cluster.podIdentityAgentInstalled) {
+    throw new Error(`cluster: the karpenter add-on binds its role through EKS Pod Identity, got ${cluster.node.path} without the Pod Identity agent; install eks-pod-identity-agent on the cluster (podIdentityAgent: true for an imported cluster that has it), or pass identityType: IdentityType.IRSA with the cluster's openIdConnectProvider`);
+  }
+  return identity;
+}
+
+function openIdConnectProviderOf(cluster: IPlatformCluster): iam.IOpenIdConnectProvider {
+  const provider = attributeOf(() => cluster.eksCluster.openIdConnectProvider);
+  if (provider === undefined) {
+    throw new Error(`openIdConnectProvider: the Karpenter controller gets credentials through IRSA (it runs on Fargate, or identityType is IRSA), got ${cluster.node.path} without an OIDC provider; pass openIdConnectProvider to PlatformCluster.fromClusterAttributes, or run the controller on node groups with Pod Identity`);
+  }
+  return provider;
+}
+
+function clusterSecurityGroupIdOf(cluster: IPlatformCluster): string {
+  const id = attributeOf(() => cluster.eksCluster.clusterSecurityGroupId);
+  if (id === undefined) {
+    throw new Error(`clusterSecurityGroupId: Karpenter's nodes join through the cluster security group, got ${cluster.node.path} without one; pass clusterSecurityGroupId to PlatformCluster.fromClusterAttributes`);
+  }
+  return id;
 }
