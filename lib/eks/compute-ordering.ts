@@ -118,6 +118,11 @@ export class ClusterOrdering {
     }
   }
 
+  /** The names of the add-ons recorded by registerAddon, in order. */
+  public get addonNames(): string[] {
+    return [...this.addons.keys()];
+  }
+
   public registerAddon(name: string, installation: IConstruct): void {
     const before = this.addons.get(name);
     if (before !== undefined) {

@@ -46,6 +46,10 @@ export class ImportedPlatformCluster extends Construct implements IPlatformClust
     return [...(this.attrs.nodegroupAmiTypes ?? []), ...this.ordering.amiTypes];
   }
 
+  public get addonNames(): string[] {
+    return this.ordering.addonNames;
+  }
+
   public fargateSelects(namespace: string, podLabels: Record<string, string>, whenUnknown?: boolean): boolean {
     return this.ordering.fargateSelects(namespace, podLabels, whenUnknown);
   }

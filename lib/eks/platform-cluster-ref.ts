@@ -33,6 +33,11 @@ export interface IPlatformCluster extends IConstruct {
   readonly fargateOnly: boolean;
   /** The AMI types of the cluster's node groups known to this app (for add-ons that size per node OS). */
   readonly nodegroupAmiTypes: string[];
+  /**
+   * The names of the add-ons installed on the cluster in this app, through `addAddon` or
+   * `addon.install(scope, cluster)` in any stack, in install order; read at synth for checks between add-ons.
+   */
+  readonly addonNames: string[];
 
   /**
    * Whether a Fargate profile of the cluster selects pods in `namespace` carrying `podLabels`: a selector

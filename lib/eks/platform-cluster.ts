@@ -232,7 +232,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
     }
 
     this.node.addValidation({ validate: () => this.validateCompute() });
-    this.node.addValidation({ validate: () => (warnOnUnscaledNodegroups(this), []) });
+    this.node.addValidation({ validate: () => (warnOnUnscaledNodegroups(this, this.ordering.nodegroups), []) });
     refuseUnderAutoMode(this, this.compute);
   }
 
@@ -249,6 +249,11 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
   /** The AMI types of the cluster's node groups, in this stack and others. */
   public get nodegroupAmiTypes(): string[] {
     return [...this.ordering.amiTypes];
+  }
+
+  /** The names of the add-ons installed on the cluster, here or in other stacks, in install order. */
+  public get addonNames(): string[] {
+    return this.ordering.addonNames;
   }
 
   /**
