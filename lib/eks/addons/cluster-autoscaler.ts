@@ -103,9 +103,9 @@ export interface ClusterAutoscalerProps {
  * cluster, or a cluster this app creates without node groups, fails at synth.
  *
  * desiredSize: the library renders a node group's desiredSize (minSize when not given), and EKS sets the
- * group to it whenever the template's value changes (EKS API reference, NodegroupScalingConfig), undoing
- * what the autoscaler did. An update that leaves desiredSize unchanged keeps the autoscaler's size; so on
- * autoscaled groups pass desiredSize explicitly, and leave it unchanged when you change minSize.
+ * group to it whenever the value changes (EKS API reference, NodegroupScalingConfig), undoing what the
+ * autoscaler did; a change of minSize or maxSize sends the template's desiredSize too. On autoscaled groups
+ * pass desiredSize explicitly, and when you change the bounds, set it to about the group's current size.
  */
 export class ClusterAutoscaler extends ClusterAddon {
   public readonly name: string = CLUSTER_AUTOSCALER_ADDON;
