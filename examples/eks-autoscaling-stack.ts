@@ -2,7 +2,10 @@ import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { ClusterAutoscaler, MetricsServer, PlatformCluster, VerticalPodAutoscaler } from '../lib';
+import {
+  ClusterAutoscaler, ClusterAutoscalerInstallation, ManagedAddonInstallation, MetricsServer, PlatformCluster, VerticalPodAutoscaler,
+  VerticalPodAutoscalerInstallation,
+} from '../lib';
 
 /** The namespace of the example workload. */
 const NAMESPACE = 'web';
@@ -18,30 +21,29 @@ const LABELS = { 'app.kubernetes.io/name': APP };
  */
 export class EksAutoscalingStack extends Stack {
   public readonly platform: PlatformCluster;
-  public readonly clusterAutoscaler: ClusterAutoscaler;
-  public readonly metricsServer: MetricsServer;
-  public readonly verticalPodAutoscaler: VerticalPodAutoscaler;
+  public readonly clusterAutoscaler: ClusterAutoscalerInstallation;
+  public readonly metricsServer: ManagedAddonInstallation;
+  public readonly verticalPodAutoscaler: VerticalPodAutoscalerInstallation;
   /** The namespace, Deployment, Service, HorizontalPodAutoscaler and PodDisruptionBudget of the workload. */
   public readonly workload: eks.KubernetesManifest;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    this.clusterAutoscaler = new ClusterAutoscaler();
-    this.metricsServer = new MetricsServer();
-    this.verticalPodAutoscaler = new VerticalPodAutoscaler({ metricsServer: this.metricsServer });
-
     this.platform = new PlatformCluster(this, 'Cluster', {
       nodegroups: [{
         id: 'General',
         instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)],
         minSize: 2,
         maxSize: 6,
-        // Given explicitly and left alone: EKS resets the group to desiredSize whenever the template's value
-        // changes, undoing the autoscaler's work (it would follow minSize if omitted).
+        // Given explicitly, so that it does not follow minSize: EKS resets the group to desiredSize whenever the
+        // scaling config changes, undoing the autoscaler's work (see the README's Cluster Autoscaler section).
         desiredSize: 2,
       }],
-      addons: [this.clusterAutoscaler, this.metricsServer, this.verticalPodAutoscaler],
     });
+    // Installed directly for the typed installations; the VPA takes the metrics-server of this cluster.
+    this.clusterAutoscaler = new ClusterAutoscaler().install(this.platform, this.platform);
+    this.metricsServer = new MetricsServer().install(this.platform, this.platform);
+    this.verticalPodAutoscaler = new VerticalPodAutoscaler({ metricsServer: this.metricsServer }).install(this.platform, this.platform);
 
     this.workload = new eks.KubernetesManifest(this, 'Workload', {
       cluster: this.platform.cluster,

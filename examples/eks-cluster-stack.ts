@@ -3,16 +3,19 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { NamespaceAccessLevel, PlatformCluster } from '../lib';
+import { ClusterAutoscaler, ClusterAutoscalerInstallation, NamespaceAccessLevel, PlatformCluster } from '../lib';
 
 /**
  * An EKS cluster with the mix most platforms start from: an on-demand x86 node group for steady
  * workloads, a spot Graviton node group for interruptible ones, and a Fargate profile for batch jobs.
+ * The Cluster Autoscaler scales both groups between their sizes: the spot group idles at zero to one node
+ * and grows to ten only while tolerating pods are pending, which is what its range is for.
  * The API endpoint is private; a platform admin role and a team role scoped to its namespace reach it
  * through access entries.
  */
 export class EksClusterStack extends Stack {
   public readonly platform: PlatformCluster;
+  public readonly clusterAutoscaler: ClusterAutoscalerInstallation;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -34,6 +37,8 @@ export class EksClusterStack extends Stack {
           instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)],
           amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
           minSize: 2,
+          // Given, so that it does not follow minSize: see the README's Cluster Autoscaler section.
+          desiredSize: 2,
           maxSize: 6,
           labels: { 'platform.example.com/pool': 'general' },
         },
@@ -56,6 +61,9 @@ export class EksClusterStack extends Stack {
       ],
       fargateProfiles: [{ id: 'Batch', selectors: [{ namespace: 'batch' }] }],
     });
+
+    // Scales a group from zero too: it reads the group's labels and taints with eks:DescribeNodegroup.
+    this.clusterAutoscaler = new ClusterAutoscaler().install(this.platform, this.platform);
 
     new CfnOutput(this, 'ClusterName', { value: this.platform.cluster.clusterName });
     new CfnOutput(this, 'UpdateKubeconfig', { value: `aws eks update-kubeconfig --name ${this.platform.cluster.clusterName} --region ${this.region} --role-arn ${admin.roleArn}` });

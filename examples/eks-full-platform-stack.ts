@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import {
-  AwsLoadBalancerController, ContainerInsights, ContainerInsightsInstallation, EbsCsiDriver, EfsCsiDriver, EfsCsiDriverInstallation, EfsStaticVolume,
+  AwsLoadBalancerController, ClusterAutoscaler, ClusterAutoscalerInstallation, ContainerInsights, ContainerInsightsInstallation, EbsCsiDriver, EfsCsiDriver, EfsCsiDriverInstallation, EfsStaticVolume,
   MetricsServer, PlatformCluster, PlatformVpc,
 } from '../lib';
 
@@ -15,7 +15,8 @@ const SERVERLESS_NAMESPACE = 'serverless';
  * profile, and the add-ons a platform team installs on day one: the AWS Load Balancer Controller
  * (ALB per Ingress, NLB per LoadBalancer Service), EBS CSI (default gp3 StorageClass), EFS CSI (a shared
  * file system, dynamic provisioning for nodes and a static volume for Fargate pods), Container Insights
- * (with Fargate pod logs) and metrics-server (for the Horizontal Pod Autoscaler).
+ * (with Fargate pod logs), metrics-server (for the Horizontal Pod Autoscaler) and the Cluster Autoscaler
+ * (the node group grows from 2 to 6 nodes when pods are pending, and shrinks back).
  */
 export class EksFullPlatformStack extends Stack {
   public readonly network: PlatformVpc;
@@ -25,6 +26,7 @@ export class EksFullPlatformStack extends Stack {
   public readonly efsCsiDriver: EfsCsiDriverInstallation;
   public readonly containerInsights: ContainerInsightsInstallation;
   public readonly metricsServer: MetricsServer;
+  public readonly clusterAutoscaler: ClusterAutoscalerInstallation;
   public readonly serverlessVolume: EfsStaticVolume;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -37,13 +39,15 @@ export class EksFullPlatformStack extends Stack {
 
     this.platform = new PlatformCluster(this, 'Cluster', {
       vpc: this.network.vpc,
-      nodegroups: [{ id: 'General', instanceTypes: [new ec2.InstanceType('m7i.large')], minSize: 2, maxSize: 6 }],
+      // desiredSize given, so that it does not follow minSize: see the README's Cluster Autoscaler section.
+      nodegroups: [{ id: 'General', instanceTypes: [new ec2.InstanceType('m7i.large')], minSize: 2, desiredSize: 2, maxSize: 6 }],
       fargateProfiles: [{ id: 'Serverless', selectors: [{ namespace: SERVERLESS_NAMESPACE }] }],
       addons: [this.loadBalancerController, this.ebsCsiDriver, this.metricsServer],
     });
     // Installed directly for the typed installation: its file system and log group are read below.
     this.efsCsiDriver = new EfsCsiDriver().install(this.platform, this.platform);
     this.containerInsights = new ContainerInsights().install(this.platform, this.platform);
+    this.clusterAutoscaler = new ClusterAutoscaler().install(this.platform, this.platform);
 
     // Pods on Fargate mount EFS only through static volumes; the claim lives in their namespace.
     const namespace = new eks.KubernetesManifest(this, 'ServerlessNamespace', {

@@ -3,13 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import {
-  AwsLoadBalancerController, AwsLoadBalancerControllerInstallation, EbsCsiDriver, EbsCsiDriverInstallation, ManagedAddonInstallation, MetricsServer,
+  AwsLoadBalancerController, AwsLoadBalancerControllerInstallation, ClusterAutoscaler, EbsCsiDriver, EbsCsiDriverInstallation, ManagedAddonInstallation, MetricsServer,
   PlatformCluster, PlatformNodegroup, PlatformVpc,
 } from '../lib';
 
 /**
  * The platform team's stack: the network and the cluster with a system node group (CoreDNS, the core
- * add-ons). Application teams add node groups and add-ons in stacks of their own (below); this stack never
+ * add-ons) and the Cluster Autoscaler. Application teams add node groups and add-ons in stacks of their own (below); this stack never
  * depends on theirs.
  */
 export class EksPlatformStack extends Stack {
@@ -21,7 +21,10 @@ export class EksPlatformStack extends Stack {
     this.network = new PlatformVpc(this, 'Network');
     this.platform = new PlatformCluster(this, 'Cluster', {
       vpc: this.network.vpc,
-      nodegroups: [{ id: 'System', instanceTypes: [new ec2.InstanceType('m7i.large')], minSize: 2, maxSize: 3 }],
+      nodegroups: [{ id: 'System', instanceTypes: [new ec2.InstanceType('m7i.large')], minSize: 2, desiredSize: 2, maxSize: 3 }],
+      // The platform team owns capacity: the autoscaler finds every managed node group of the cluster by the
+      // tags EKS puts on its Auto Scaling group, the application teams' groups in other stacks included.
+      addons: [new ClusterAutoscaler()],
     });
     new CfnOutput(this, 'ClusterName', { value: this.platform.cluster.clusterName });
   }

@@ -235,7 +235,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
     }
 
     this.node.addValidation({ validate: () => this.validateCompute() });
-    this.node.addValidation({ validate: () => (warnOnUnscaledNodegroups(this), []) });
+    this.node.addValidation({ validate: () => (warnOnUnscaledNodegroups(this, this.ordering.nodegroups), []) });
     refuseUnderAutoMode(this, this.compute);
   }
 

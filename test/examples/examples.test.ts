@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { EXAMPLES } from '../../examples';
 import { EksFullPlatformStack } from '../../examples/eks-full-platform-stack';
 import { expectNoComplianceFindings } from '../helpers';
@@ -56,6 +56,18 @@ describe('example EksCluster', () => {
     template.hasResourceProperties('AWS::EKS::Nodegroup', { CapacityType: 'SPOT', AmiType: 'AL2023_ARM_64_STANDARD' });
     template.resourceCountIs('AWS::EKS::FargateProfile', 1);
   });
+
+  test('scales both node groups with the Cluster Autoscaler, the spot group from zero', () => {
+    const { template } = example('EksCluster');
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'cluster-autoscaler' });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { CapacityType: 'SPOT', ScalingConfig: { MinSize: 0, DesiredSize: 1, MaxSize: 10 } });
+  });
+});
+
+describe.each(['EksCluster', 'EksFullPlatform', 'EksAutoscaling'])('example %s', (id) => {
+  test('has no node group that nothing scales (no eksNodegroupFixedSize warning)', () => {
+    Annotations.fromStack(example(id).stack).hasNoWarning('*', Match.stringLikeRegexp('nothing scales it'));
+  });
 });
 
 describe('example EksAutoMode', () => {
@@ -80,13 +92,19 @@ describe('example EksFullPlatform', () => {
   const { template } = example('EksFullPlatform');
   const stack = example('EksFullPlatform').stack as EksFullPlatformStack;
 
-  test('installs all five add-ons on one cluster with a node group and a Fargate profile', () => {
-    expect(stack.platform.addons.map((a) => a.name)).toEqual(expect.arrayContaining(['aws-load-balancer-controller', 'aws-ebs-csi-driver', 'metrics-server']));
+  test('installs all six add-ons on one cluster with a node group and a Fargate profile', () => {
+    expect(stack.platform.installedAddonNames).toEqual(expect.arrayContaining(['aws-load-balancer-controller', 'aws-ebs-csi-driver', 'metrics-server', 'aws-efs-csi-driver', 'amazon-cloudwatch-observability', 'cluster-autoscaler']));
     const managed = Object.values(template.findResources('AWS::EKS::Addon')).map((r: any) => r.Properties.AddonName);
     expect(managed).toEqual(expect.arrayContaining(['aws-ebs-csi-driver', 'aws-efs-csi-driver', 'amazon-cloudwatch-observability', 'metrics-server']));
     template.resourceCountIs('AWS::EKS::Nodegroup', 1);
     template.resourceCountIs('AWS::EKS::FargateProfile', 1);
-    template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 1);
+    template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 2);
+  });
+
+  test('scales its node group with the Cluster Autoscaler, so the group\'s range means something', () => {
+    template.hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Chart: 'cluster-autoscaler' });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 6 } });
+    expect(stack.clusterAutoscaler.node.path).toBe('EksFullPlatform/Cluster/ClusterAutoscaler');
   });
 
   test('creates the serverless namespace before the static EFS volume that claims storage in it', () => {

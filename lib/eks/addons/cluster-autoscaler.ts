@@ -1,13 +1,14 @@
-import { Arn, ArnFormat, CfnJson, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnJson, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
 import { CLUSTER_AUTOSCALER_ADDON, KARPENTER_ADDON } from '../node-autoscaling';
-import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, fargateSelects, kubernetesMinor, podIdentityRole, requireKubectl } from './addon-support';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { kubernetesMinor, podIdentityRole } from './addon-support';
 import { CLUSTER_AUTOSCALER_IMAGES, HELM_CHARTS } from './addon-versions';
-import type { IClusterAddon } from './cluster-addon';
+import { ClusterAddon } from './cluster-addon';
+import { HelmAddonInstallation } from './helm-addon';
 
 /** The chart version installed by default: the version table's (with where it was seen). */
 const CA_CHART_VERSION = HELM_CHARTS[CLUSTER_AUTOSCALER_ADDON].version;
@@ -18,8 +19,6 @@ const CA_NAME = 'cluster-autoscaler';
 const CA_NAMESPACE = 'kube-system';
 /** The labels the chart gives the pods (name is `<cloudProvider>-<chart>`), for Fargate selectors. */
 const CA_POD_LABELS = { 'app.kubernetes.io/name': 'aws-cluster-autoscaler', 'app.kubernetes.io/instance': CA_NAME };
-/** Below the 15 minutes the kubectl handler Lambda may run, so a stuck install fails with Helm's message. */
-const HELM_TIMEOUT = Duration.minutes(10);
 /**
  * Two replicas: the autoscaler elects a leader and only the leader scales, but with one replica a node
  * drain (including one the autoscaler itself starts, or a node group update) leaves the cluster without
@@ -99,23 +98,21 @@ export interface ClusterAutoscalerProps {
  * group), the region as a value (nodes keep instance metadata away from pods), and a Pod Identity role that
  * may change the size only of Auto Scaling groups carrying both tags with this cluster's name.
  *
- * Every managed node group of the cluster is scaled; a group meant to keep its size sets minSize equal to
- * maxSize. The autoscaler and Karpenter are exclusive on a cluster, and a cluster without node groups fails.
+ * Every managed node group of the cluster is scaled, in any stack; a group meant to keep its size sets
+ * minSize equal to maxSize. The autoscaler and Karpenter are exclusive on a cluster, and a Fargate-only
+ * cluster, or a cluster this app creates without node groups, fails at synth.
  *
- * desiredSize: EKS sets a node group to desiredSize whenever the template's value changes (EKS API reference,
- * NodegroupScalingConfig), undoing what the autoscaler did. desiredSize defaults to minSize, so changing
- * minSize moves it too: pass desiredSize explicitly on autoscaled groups and leave it unchanged.
+ * desiredSize: the library renders a node group's desiredSize (minSize when not given), and EKS sets the
+ * group to it whenever the value changes (EKS API reference, NodegroupScalingConfig), undoing what the
+ * autoscaler did; a change of minSize or maxSize sends the template's desiredSize too. On autoscaled groups
+ * pass desiredSize explicitly, and when you change the bounds, set it to about the group's current size.
  */
-export class ClusterAutoscaler implements IClusterAddon {
+export class ClusterAutoscaler extends ClusterAddon {
   public readonly name: string = CLUSTER_AUTOSCALER_ADDON;
-
   private readonly props: ClusterAutoscalerProps;
-  private installedOn?: PlatformCluster;
-  private _chart?: eks.HelmChart;
-  private _role?: iam.Role;
-  private _policy?: iam.ManagedPolicy;
 
   constructor(props: ClusterAutoscalerProps = {}) {
+    super();
     const { chartVersion, imageTag, replicas } = props;
     if (chartVersion !== undefined && !Token.isUnresolved(chartVersion) && !/^\d+\.\d+\.\d+$/.test(chartVersion)) {
       throw new Error(`chartVersion: not a Helm chart version, got '${chartVersion}'; pass a version such as '${CA_CHART_VERSION}' (no leading v)`);
@@ -129,80 +126,86 @@ export class ClusterAutoscaler implements IClusterAddon {
     this.props = props;
   }
 
-  /** The Helm release. Undefined before `install`. */
-  public get chart(): eks.HelmChart | undefined {
-    return this._chart;
-  }
-
-  /** The role the autoscaler's pods assume through Pod Identity. Undefined before `install`. */
-  public get role(): iam.Role | undefined {
-    return this._role;
-  }
-
-  /** The IAM policy attached to `role`. Undefined before `install`. */
-  public get policy(): iam.ManagedPolicy | undefined {
-    return this._policy;
-  }
-
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this.installedOn, this.name);
-    requireKubectl(cluster, this.name, 'installs a Helm chart');
-    const imageTag = this.imageTagFor(cluster);
-    this.installedOn = cluster;
-
-    const scope = new Construct(cluster, 'ClusterAutoscaler');
-    scope.node.addValidation({ validate: () => validateComputeFor(cluster) });
-    const clusterName = literalClusterName(cluster);
-    this._policy = clusterAutoscalerPolicy(scope, cluster, clusterName);
-    const role = podIdentityRole(scope, 'Role', `Cluster Autoscaler of ${cluster.node.path}, through EKS Pod Identity`, [this._policy]);
-    this._role = role;
-    const association = new eks.CfnPodIdentityAssociation(scope, 'PodIdentityAssociation', {
-      clusterName: cluster.cluster.clusterName,
-      namespace: CA_NAMESPACE,
-      serviceAccount: CA_NAME,
-      roleArn: role.roleArn,
-    });
-
-    const chart = new eks.HelmChart(scope, 'Chart', {
-      cluster: cluster.cluster,
-      chart: CA_NAME,
-      repository: AUTOSCALER_CHARTS_REPOSITORY,
-      version: this.props.chartVersion ?? CA_CHART_VERSION,
-      release: CA_NAME,
-      namespace: CA_NAMESPACE,
-      createNamespace: false,
-      wait: true,
-      timeout: HELM_TIMEOUT,
-      values: clusterAutoscalerValues(cluster, Stack.of(scope).region, imageTag, this.props),
-    });
-    // The pods start with their permissions and keep them until the release is gone; they get credentials
-    // only if the association exists when they are created.
-    chart.node.addDependency(role, association);
-    // The pods need nodes to run on; on delete the autoscaler stops before the node groups go.
-    cluster.waitForCompute(chart);
-    this._chart = chart;
-  }
-
-  private imageTagFor(cluster: PlatformCluster): string {
-    if (this.props.imageTag !== undefined) {
-      return this.props.imageTag;
-    }
-    const unresolved = Token.isUnresolved(cluster.version.version);
-    const minor = unresolved ? undefined : kubernetesMinor(cluster);
-    const build = minor === undefined ? undefined : CLUSTER_AUTOSCALER_IMAGES[minor];
-    if (build === undefined) {
-      throw new Error(`imageTag: the Cluster Autoscaler must match the cluster's Kubernetes minor, and this library's version table has no build for ${minor ?? 'a version unknown at synth (a token)'} (it has: ${Object.keys(CLUSTER_AUTOSCALER_IMAGES).join(', ')}); pass imageTag with the newest cluster-autoscaler-1.NN.x release of that minor (https://github.com/kubernetes/autoscaler/releases)`);
-    }
-    return build.version;
+  /**
+   * Installs the autoscaler on `cluster`, under `scope`.
+   * @param scope where to create it (the cluster, or a construct in an add-ons stack)
+   * @param cluster the cluster
+   */
+  public install(scope: Construct, cluster: IPlatformCluster): ClusterAutoscalerInstallation {
+    return new ClusterAutoscalerInstallation(scope, 'ClusterAutoscaler', { ...this.props, cluster });
   }
 }
 
+/** Props of {@link ClusterAutoscalerInstallation}. */
+export interface ClusterAutoscalerInstallationProps extends ClusterAutoscalerProps {
+  /** The cluster. */
+  readonly cluster: IPlatformCluster;
+}
+
+/** The Cluster Autoscaler installed on one cluster (see {@link ClusterAutoscaler}). */
+export class ClusterAutoscalerInstallation extends HelmAddonInstallation {
+  /** The role the autoscaler's pods assume through Pod Identity. */
+  public readonly role: iam.Role;
+  /** The IAM policy attached to `role`. */
+  public readonly policy: iam.ManagedPolicy;
+  /** The Pod Identity association of service account kube-system/cluster-autoscaler with `role`. */
+  public readonly podIdentityAssociation: eks.CfnPodIdentityAssociation;
+  /** The image tag the autoscaler runs. */
+  public readonly imageTag: string;
+  private readonly props: ClusterAutoscalerInstallationProps;
+
+  constructor(scope: Construct, id: string, props: ClusterAutoscalerInstallationProps) {
+    const cluster = props.cluster;
+    // Before the release exists, so a minor without a build fails with its own message.
+    const imageTag = props.imageTag ?? imageTagFor(cluster);
+    super(scope, id, {
+      cluster,
+      name: CLUSTER_AUTOSCALER_ADDON,
+      chart: CA_NAME,
+      repository: AUTOSCALER_CHARTS_REPOSITORY,
+      version: props.chartVersion ?? CA_CHART_VERSION,
+      release: CA_NAME,
+      namespace: CA_NAMESPACE,
+    });
+    this.props = props;
+    this.imageTag = imageTag;
+    this.node.addValidation({ validate: () => validateComputeFor(cluster) });
+    this.policy = clusterAutoscalerPolicy(this, cluster);
+    this.role = podIdentityRole(this, 'Role', `Cluster Autoscaler of ${cluster.node.path}, through EKS Pod Identity`, [this.policy]);
+    this.podIdentityAssociation = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
+      clusterName: cluster.eksCluster.clusterName,
+      namespace: CA_NAMESPACE,
+      serviceAccount: CA_NAME,
+      roleArn: this.role.roleArn,
+    });
+    // The pods start with their permissions and keep them until the release is gone; they get credentials
+    // only if the association exists when they are created. The base class makes the release wait for the
+    // compute: the pods need nodes, and on delete the autoscaler stops before the node groups go.
+    this.chart.node.addDependency(this.role, this.podIdentityAssociation);
+  }
+
+  protected chartValues(): { [key: string]: any } {
+    return clusterAutoscalerValues(this.cluster, Stack.of(this).region, this.imageTag, this.props);
+  }
+}
+
+/** The version table's image for the cluster's minor; fails where it has none. */
+function imageTagFor(cluster: IPlatformCluster): string {
+  const unresolved = Token.isUnresolved(cluster.version.version);
+  const minor = unresolved ? undefined : kubernetesMinor(cluster);
+  const build = minor === undefined ? undefined : CLUSTER_AUTOSCALER_IMAGES[minor];
+  if (build === undefined) {
+    throw new Error(`imageTag: the Cluster Autoscaler must match the cluster's Kubernetes minor, and this library's version table has no build for ${minor ?? 'a version unknown at synth (a token)'} (it has: ${Object.keys(CLUSTER_AUTOSCALER_IMAGES).join(', ')}); pass imageTag with the newest cluster-autoscaler-1.NN.x release of that minor (https://github.com/kubernetes/autoscaler/releases)`);
+  }
+  return build.version;
+}
+
 /** The chart values: auto-discovery, region, flags, replicas and the service account Pod Identity binds. */
-function clusterAutoscalerValues(cluster: PlatformCluster, region: string, imageTag: string, props: ClusterAutoscalerProps): Record<string, unknown> {
+function clusterAutoscalerValues(cluster: IPlatformCluster, region: string, imageTag: string, props: ClusterAutoscalerProps): Record<string, unknown> {
   return {
     cloudProvider: 'aws',
     // The chart's discovery tags are k8s.io/cluster-autoscaler/enabled and k8s.io/cluster-autoscaler/<this name>.
-    autoDiscovery: { clusterName: cluster.cluster.clusterName },
+    autoDiscovery: { clusterName: cluster.eksCluster.clusterName },
     // Given, because nodes keep instance metadata away from pods (hop limit 1) and the region cannot be looked up.
     awsRegion: region,
     image: { tag: imageTag },
@@ -226,11 +229,18 @@ function clusterAutoscalerValues(cluster: PlatformCluster, region: string, image
  * with the scaling actions limited, as the EKS Best Practices Guide does, to Auto Scaling groups tagged for
  * this cluster, and eks:DescribeNodegroup to this cluster's node groups.
  */
-function clusterAutoscalerPolicy(scope: Construct, cluster: PlatformCluster, clusterName: string): iam.ManagedPolicy {
+function clusterAutoscalerPolicy(scope: Construct, cluster: IPlatformCluster): iam.ManagedPolicy {
   const stack = Stack.of(scope);
+  const literalName = literalClusterName(cluster);
+  const cfnCluster = cluster.eksCluster.node.defaultChild as eks.CfnCluster | undefined;
+  const sameStack = cfnCluster !== undefined && Stack.of(cfnCluster) === stack;
+  // In the cluster's stack the name is a reference; from another stack the literal name, where there is one,
+  // keeps the policy free of a cross-stack export.
+  const arnName = sameStack ? cluster.eksCluster.clusterName : literalName;
+  const nagName = !Token.isUnresolved(arnName) ? arnName : sameStack ? `<${Stack.of(cfnCluster).getLogicalId(cfnCluster)}>` : undefined;
   // A condition key holding a token needs CfnJson; the cluster's name is a literal unless given as a token.
-  const tagConditions = { [`aws:ResourceTag/${ENABLED_TAG}`]: 'true', [`aws:ResourceTag/${clusterTag(clusterName)}`]: 'owned' };
-  const conditions = Token.isUnresolved(clusterName) ? new CfnJson(scope, 'TagConditions', { value: tagConditions }) : tagConditions;
+  const tagConditions = { [`aws:ResourceTag/${ENABLED_TAG}`]: 'true', [`aws:ResourceTag/${clusterTag(literalName)}`]: 'owned' };
+  const conditions = Token.isUnresolved(literalName) ? new CfnJson(scope, 'TagConditions', { value: tagConditions }) : tagConditions;
   const policy = new iam.ManagedPolicy(scope, 'Policy', {
     description: `Cluster Autoscaler of ${cluster.node.path}: scales the Auto Scaling groups of its managed node groups`,
     statements: [
@@ -246,7 +256,7 @@ function clusterAutoscalerPolicy(scope: Construct, cluster: PlatformCluster, clu
       new iam.PolicyStatement({
         sid: 'DescribeOwnNodegroups',
         actions: ['eks:DescribeNodegroup'],
-        resources: [Arn.format({ service: 'eks', resource: 'nodegroup', resourceName: `${cluster.cluster.clusterName}/*/*` }, stack)],
+        resources: [Arn.format({ service: 'eks', resource: 'nodegroup', resourceName: `${arnName}/*/*` }, stack)],
       }),
       new iam.PolicyStatement({
         sid: 'ScaleOwnNodegroups',
@@ -265,30 +275,37 @@ function clusterAutoscalerPolicy(scope: Construct, cluster: PlatformCluster, clu
       ruleId: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/*]',
       reason: 'EKS names the Auto Scaling groups of managed node groups at run time; SetDesiredCapacity and TerminateInstanceInAutoScalingGroup are limited by the aws:ResourceTag conditions to groups tagged k8s.io/cluster-autoscaler/enabled=true and k8s.io/cluster-autoscaler/<this cluster>=owned, which EKS puts on this cluster\'s managed node groups only.',
     },
-    {
-      ruleId: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:nodegroup/<${Stack.of(cluster).getLogicalId(cluster.cluster.node.defaultChild as eks.CfnCluster)}>/*/*]`,
+    // An unnamed cluster of another stack renders an import whose name is unknown here; name the cluster
+    // (clusterName) to have this finding acknowledged there.
+    ...(nagName === undefined ? [] : [{
+      ruleId: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:nodegroup/${nagName}/*/*]`,
       reason: 'eks:DescribeNodegroup on the node groups of this cluster only: their names and ids are generated at run time, and node groups added later are scaled too.',
-    },
+    }]),
   ]);
   return policy;
 }
 
 /** The cluster's name as a literal where the cluster was given one (the usual case), so IAM condition keys need no CfnJson. */
-function literalClusterName(cluster: PlatformCluster): string {
-  const name = (cluster.cluster.node.defaultChild as eks.CfnCluster).name;
-  return name !== undefined && !Token.isUnresolved(name) ? name : cluster.cluster.clusterName;
+function literalClusterName(cluster: IPlatformCluster): string {
+  const name = (cluster.eksCluster.node.defaultChild as eks.CfnCluster | undefined)?.name;
+  return name !== undefined && !Token.isUnresolved(name) ? name : cluster.eksCluster.clusterName;
 }
 
-/** At synth, with every node group, profile and add-on known: what the autoscaler cannot work with. */
-function validateComputeFor(cluster: PlatformCluster): string[] {
+/**
+ * At synth, with every node group, profile and add-on of the app known: what the autoscaler cannot work with.
+ * Node groups: a cluster this app creates (an `eks.Cluster`) knows all of them, in any stack; of an imported
+ * cluster only those created here and `nodegroupAmiTypes` are known, so it fails only when it is Fargate-only.
+ */
+function validateComputeFor(cluster: IPlatformCluster): string[] {
   const errors: string[] = [];
-  if (cluster.addons.some((a) => a.name === KARPENTER_ADDON)) {
+  if (cluster.installedAddonNames.includes(KARPENTER_ADDON)) {
     errors.push(`addons: the Cluster Autoscaler and Karpenter both add and remove nodes, got both on ${cluster.node.path}; install one of them (Karpenter adds nodes of its own, the Cluster Autoscaler scales managed node groups)`);
   }
-  if (cluster.nodegroups.length === 0) {
+  const created = cluster.eksCluster instanceof eks.Cluster;
+  if (cluster.fargateOnly || (created && cluster.nodegroupAmiTypes.length === 0)) {
     errors.push(`nodegroups: the Cluster Autoscaler scales managed node groups, got none on ${cluster.node.path}${cluster.fargateOnly ? ' (a Fargate-only cluster: Fargate runs each pod on capacity of its own and needs no node autoscaler)' : ''}; add a node group, or do not install the Cluster Autoscaler`);
   }
-  if (fargateSelects(cluster, CA_NAMESPACE, CA_POD_LABELS, false)) {
+  if (cluster.fargateSelects(CA_NAMESPACE, CA_POD_LABELS, false)) {
     errors.push(`fargateProfiles: a Fargate profile of ${cluster.node.path} selects the Cluster Autoscaler's pods in ${CA_NAMESPACE}, where EKS Pod Identity gives them no credentials, got a selector matching ${JSON.stringify(CA_POD_LABELS)}; narrow the profile's kube-system selector with labels (e.g. k8s-app: kube-dns)`);
   }
   return errors;

@@ -1,13 +1,15 @@
-import { Duration, Token } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { PlatformCluster } from '../platform-cluster';
-import { assertNotInstalled, requireFargateSelection, requireKubectl } from './addon-support';
+import type { IPlatformCluster } from '../platform-cluster-ref';
+import { requireFargateSelection } from './addon-support';
 import { HELM_CHARTS } from './addon-versions';
-import type { IClusterAddon } from './cluster-addon';
-import type { MetricsServer } from './metrics-server';
+import { ClusterAddon } from './cluster-addon';
+import { HelmAddonInstallation } from './helm-addon';
+import type { ManagedAddonInstallation } from './managed-addon';
 
 const VPA_NAME = 'vertical-pod-autoscaler';
+/** The EKS add-on name of metrics-server (lib/eks/addons/metrics-server.ts). */
+const METRICS_SERVER_ADDON = 'metrics-server';
 /** The chart version installed by default: the version table's (with where it was seen). */
 const VPA_CHART_VERSION = HELM_CHARTS[VPA_NAME].version;
 /** SIG Autoscaling publishes the VPA's own chart beside the Cluster Autoscaler's (Fairwinds' `vpa` chart is a third party's). */
@@ -15,16 +17,15 @@ const AUTOSCALER_CHARTS_REPOSITORY = 'https://kubernetes.github.io/autoscaler';
 const VPA_NAMESPACE = 'kube-system';
 /** The labels every pod of the chart carries (release name = chart name), for Fargate selectors. */
 const VPA_POD_LABELS = { 'app.kubernetes.io/name': VPA_NAME, 'app.kubernetes.io/instance': VPA_NAME };
-/** Below the 15 minutes the kubectl handler Lambda may run, so a stuck install fails with Helm's message. */
-const HELM_TIMEOUT = Duration.minutes(10);
 
 /** Props of {@link VerticalPodAutoscaler}. */
 export interface VerticalPodAutoscalerProps {
   /**
-   * The cluster's metrics-server add-on, installed before this one: the recommender reads pod usage from
-   * the resource metrics API (metrics.k8s.io) it serves.
+   * metrics-server installed on the cluster the VPA goes on (what `new MetricsServer().install(scope, cluster)`
+   * returns): the recommender reads pod usage from the resource metrics API (metrics.k8s.io) it serves, and
+   * the release waits for it. Because it names one cluster, use one VerticalPodAutoscaler per cluster.
    */
-  readonly metricsServer: MetricsServer;
+  readonly metricsServer: ManagedAddonInstallation;
 
   /**
    * Run the updater, which evicts (or resizes in place) pods whose requests are far from the recommendation,
@@ -60,59 +61,74 @@ export interface VerticalPodAutoscalerProps {
  * pods are not ready, pods are created without recommendations instead of being refused, so unlike the
  * load balancer controller the release does not wait for the cluster's managed add-ons.
  */
-export class VerticalPodAutoscaler implements IClusterAddon {
+export class VerticalPodAutoscaler extends ClusterAddon {
   public readonly name: string = VPA_NAME;
-
   private readonly props: VerticalPodAutoscalerProps;
-  private installedOn?: PlatformCluster;
-  private _chart?: eks.HelmChart;
 
   constructor(props: VerticalPodAutoscalerProps) {
+    super();
     const chartVersion = props.chartVersion;
     if (chartVersion !== undefined && !Token.isUnresolved(chartVersion) && !/^\d+\.\d+\.\d+$/.test(chartVersion)) {
       throw new Error(`chartVersion: not a Helm chart version, got '${chartVersion}'; pass a version such as '${VPA_CHART_VERSION}' (no leading v)`);
     }
+    if (props.metricsServer.addonName !== METRICS_SERVER_ADDON) {
+      throw new Error(`metricsServer: the ${VPA_NAME} add-on reads pod usage from metrics-server, got the ${props.metricsServer.addonName} add-on; pass what new MetricsServer().install(scope, cluster) returns`);
+    }
     this.props = props;
   }
 
-  /** The Helm release. Undefined before `install`. */
-  public get chart(): eks.HelmChart | undefined {
-    return this._chart;
+  /**
+   * Installs the VPA on `cluster`, under `scope`. Fails unless `metricsServer` is installed on the same cluster.
+   * @param scope where to create it (the cluster, or a construct in an add-ons stack)
+   * @param cluster the cluster
+   */
+  public install(scope: Construct, cluster: IPlatformCluster): VerticalPodAutoscalerInstallation {
+    return new VerticalPodAutoscalerInstallation(scope, 'VerticalPodAutoscaler', { ...this.props, cluster });
   }
+}
 
-  public install(cluster: PlatformCluster): void {
-    assertNotInstalled(this.installedOn, this.name);
-    requireKubectl(cluster, this.name, 'installs a Helm chart');
-    const metrics = this.props.metricsServer.addon;
-    if (metrics === undefined || !metrics.node.scopes.includes(cluster)) {
-      throw new Error(`metricsServer: the ${this.name} add-on reads pod usage from metrics-server, got a MetricsServer that is not installed on ${cluster.node.path}; install it on this cluster first (list it before the VPA in addons)`);
+/** Props of {@link VerticalPodAutoscalerInstallation}. */
+export interface VerticalPodAutoscalerInstallationProps extends VerticalPodAutoscalerProps {
+  /** The cluster; `metricsServer` must be installed on it. */
+  readonly cluster: IPlatformCluster;
+}
+
+/** The Vertical Pod Autoscaler installed on one cluster (see {@link VerticalPodAutoscaler}). */
+export class VerticalPodAutoscalerInstallation extends HelmAddonInstallation {
+  /** The metrics-server the recommender reads, which the release waits for. */
+  public readonly metricsServer: ManagedAddonInstallation;
+  private readonly props: VerticalPodAutoscalerInstallationProps;
+
+  constructor(scope: Construct, id: string, props: VerticalPodAutoscalerInstallationProps) {
+    const cluster = props.cluster;
+    // Before anything is created or registered, so a VPA for another cluster leaves nothing behind.
+    if (props.metricsServer.cluster !== cluster) {
+      throw new Error(`metricsServer: the ${VPA_NAME} add-on reads pod usage from metrics-server, got metrics-server installed on ${props.metricsServer.cluster.node.path}, not on ${cluster.node.path}; install new MetricsServer() on this cluster and pass what its install returns`);
     }
-    this.installedOn = cluster;
-
-    const scope = new Construct(cluster, 'VerticalPodAutoscaler');
-    requireFargateSelection(scope, cluster, this.name, VPA_NAMESPACE, VPA_POD_LABELS);
-    const admission = this.props.admissionController ?? false;
-    const chart = new eks.HelmChart(scope, 'Chart', {
-      cluster: cluster.cluster,
+    super(scope, id, {
+      cluster,
+      name: VPA_NAME,
       chart: VPA_NAME,
       repository: AUTOSCALER_CHARTS_REPOSITORY,
-      version: this.props.chartVersion ?? VPA_CHART_VERSION,
-      release: VPA_NAME,
+      version: props.chartVersion ?? VPA_CHART_VERSION,
       namespace: VPA_NAMESPACE,
-      createNamespace: false,
-      wait: true,
-      timeout: HELM_TIMEOUT,
-      values: {
-        recommender: { enabled: true },
-        updater: { enabled: this.props.updater ?? false },
-        // certGen: the chart's pre-install job writes a self-signed serving certificate and a post-install job
-        // patches its CA into the webhook configuration; no cert-manager needed.
-        admissionController: { enabled: admission, ...(admission ? { certGen: { enabled: true } } : {}) },
-      },
     });
+    this.props = props;
+    this.metricsServer = props.metricsServer;
+    requireFargateSelection(this, cluster, VPA_NAME, VPA_NAMESPACE, VPA_POD_LABELS);
     // The recommender's first reads go to metrics.k8s.io; on delete it stops before metrics-server goes.
-    chart.node.addDependency(metrics);
-    cluster.waitForCompute(chart);
-    this._chart = chart;
+    // The base class makes the release wait for compute.
+    this.chart.node.addDependency(props.metricsServer);
+  }
+
+  protected chartValues(): { [key: string]: any } {
+    const admission = this.props.admissionController ?? false;
+    return {
+      recommender: { enabled: true },
+      updater: { enabled: this.props.updater ?? false },
+      // certGen: the chart's pre-install job writes a self-signed serving certificate and a post-install job
+      // patches its CA into the webhook configuration; no cert-manager needed.
+      admissionController: { enabled: admission, ...(admission ? { certGen: { enabled: true } } : {}) },
+    };
   }
 }
