@@ -86,7 +86,10 @@ export class ClusterEc2Capacity extends Construct implements IClusterCapacity {
   public readonly spot: boolean;
   /** The cluster. */
   public readonly cluster?: ecs.ICluster;
-  /** The Auto Scaling group. */
+  /**
+   * The Auto Scaling group. On Bottlerocket its user data ends with the `[settings.ecs.instance-attributes]`
+   * table, so settings added with `addUserData` need a table header of their own.
+   */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The capacity provider. */
   public readonly capacityProvider: ecs.AsgCapacityProvider;
