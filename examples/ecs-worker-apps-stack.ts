@@ -6,7 +6,9 @@ import { EcsAppsProps } from './ecs-web-apps-stack';
 /**
  * Another application team's stack on the platform's instances: an orders service with one task on the
  * on-demand Graviton group and three of every four more on the x86 Spot group (the image is multi-arch),
- * a reports service on Managed Instances, and a node agent as a DAEMON on every container instance.
+ * a reports service on Managed Instances, and a node agent as a DAEMON on every instance of the on-demand
+ * group only: a placement constraint on the attribute the group's instances register keeps it off the
+ * Spot group and Managed Instances (ECS takes no capacity provider strategy for a DAEMON service).
  */
 export class EcsWorkerAppsStack extends Stack {
   public readonly orders: LoadBalancedService;

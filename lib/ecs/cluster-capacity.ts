@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { validateInstanceAttribute } from './capacity-attribute';
 
 /** What kind of capacity a capacity provider offers: it decides the task definition and the service a task runs under. */
 export enum CapacityKind {
@@ -29,6 +30,21 @@ export interface IClusterCapacity {
    * @default - unknown: the service must be given its cluster, and no ordering is added
    */
   readonly cluster?: ecs.ICluster;
+  /**
+   * A custom attribute every container instance of this capacity registers with, and no instance of
+   * another capacity of the cluster carries. A DAEMON service takes no capacity provider strategy, so it
+   * is held to the capacity it names by a placement constraint on this attribute.
+   * @default - none: a DAEMON service on this capacity runs on every container instance of the cluster
+   */
+  readonly instanceAttribute?: ContainerInstanceAttribute;
+}
+
+/** A custom ECS container-instance attribute: a name-value pair the instance registers with. */
+export interface ContainerInstanceAttribute {
+  /** The attribute's name: 1 to 128 letters, digits, hyphens, underscores, slashes, back slashes and periods. */
+  readonly name: string;
+  /** The attribute's value: 1 to 128 letters, digits, hyphens, underscores, periods, at signs, slashes, back slashes and colons. */
+  readonly value: string;
 }
 
 /** Attributes of a capacity provider created outside this app (or outside `ContainerCluster`). */
@@ -47,6 +63,13 @@ export interface ClusterCapacityAttributes {
    * @default - unknown: pass the cluster to the service
    */
   readonly cluster?: ecs.ICluster;
+  /**
+   * The custom attribute the capacity's container instances register with (ECS_INSTANCE_ATTRIBUTES, or
+   * Bottlerocket's `settings.ecs.instance-attributes`) and other instances of the cluster do not carry.
+   * A DAEMON service naming this capacity is held to those instances with a `memberOf` constraint on it.
+   * @default - none: a DAEMON service naming this capacity runs on every container instance of the cluster, and synth warns
+   */
+  readonly instanceAttribute?: ContainerInstanceAttribute;
 }
 
 /** One entry of a service's capacity provider strategy. */
@@ -80,7 +103,13 @@ export class ClusterCapacity {
     if (!Token.isUnresolved(name) && fargateName !== (attrs.kind === CapacityKind.FARGATE)) {
       throw new Error(`kind: ${name} is ${fargateName ? '' : 'not '}a Fargate provider, got kind ${attrs.kind}; ${fargateName ? 'use CapacityKind.FARGATE' : 'use CapacityKind.EC2 or MANAGED_INSTANCES'}`);
     }
-    return { capacityProviderName: name, kind: attrs.kind, spot: attrs.spot ?? name === 'FARGATE_SPOT', cluster: attrs.cluster };
+    if (attrs.instanceAttribute !== undefined) {
+      if (attrs.kind !== CapacityKind.EC2) {
+        throw new Error(`instanceAttribute: only EC2 capacity runs DAEMON services, which the attribute is for, got kind ${attrs.kind}; drop instanceAttribute`);
+      }
+      validateInstanceAttribute('instanceAttribute', attrs.instanceAttribute);
+    }
+    return { capacityProviderName: name, kind: attrs.kind, spot: attrs.spot ?? name === 'FARGATE_SPOT', cluster: attrs.cluster, instanceAttribute: attrs.instanceAttribute };
   }
 
   private constructor() {}

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { CapacityKind, IClusterCapacity } from './cluster-capacity';
+import { CapacityKind, ContainerInstanceAttribute, IClusterCapacity } from './cluster-capacity';
 import { createEc2Capacity, resolveEc2CapacitySettings } from './ec2-capacity';
 import { ContainerInstanceImage } from './service-compute-options';
 
@@ -72,7 +72,8 @@ export interface ClusterEc2CapacityProps extends ClusterEc2CapacityOptions {
 
 /**
  * An Auto Scaling group of ECS container instances behind a capacity provider with managed scaling and
- * draining, added to a cluster for any number of services (`ServiceCompute.capacity`) and daemons.
+ * draining, added to a cluster for any number of services (`ServiceCompute.capacity`) and daemons; its
+ * instances carry an attribute naming the capacity, which holds a DAEMON service to them.
  * Instances require IMDSv2, encrypt their volumes, block instance metadata for awsvpc tasks, and their
  * role holds only the ECS agent's actions, limited to the cluster.
  */
@@ -85,7 +86,10 @@ export class ClusterEc2Capacity extends Construct implements IClusterCapacity {
   public readonly spot: boolean;
   /** The cluster. */
   public readonly cluster?: ecs.ICluster;
-  /** The Auto Scaling group. */
+  /**
+   * The Auto Scaling group. On Bottlerocket its user data ends with the `[settings.ecs.instance-attributes]`
+   * table, so settings added with `addUserData` need a table header of their own.
+   */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The capacity provider. */
   public readonly capacityProvider: ecs.AsgCapacityProvider;
@@ -95,6 +99,12 @@ export class ClusterEc2Capacity extends Construct implements IClusterCapacity {
   public readonly instanceRole: iam.Role;
   /** The container instances' security group; tasks have their own (awsvpc). */
   public readonly securityGroup: ec2.SecurityGroup;
+  /**
+   * The custom attribute every instance of this group registers with (`cdk-container-platform-capacity` =
+   * this construct's unique path), so that a DAEMON service naming this capacity runs on these instances
+   * only. Always set.
+   */
+  public readonly instanceAttribute?: ContainerInstanceAttribute;
 
   constructor(scope: Construct, id: string, props: ClusterEc2CapacityProps) {
     super(scope, id);
@@ -113,5 +123,6 @@ export class ClusterEc2Capacity extends Construct implements IClusterCapacity {
     this.launchTemplate = capacity.launchTemplate;
     this.instanceRole = capacity.instanceRole;
     this.securityGroup = capacity.securityGroup;
+    this.instanceAttribute = capacity.instanceAttribute;
   }
 }

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { dependOnCapacityProviderAssociation } from './capacity-ordering';
-import { CapacityKind, CapacityStrategyEntry } from './cluster-capacity';
+import { memberOfCapacity } from './capacity-attribute';
+import { CapacityKind, CapacityStrategyEntry, IClusterCapacity } from './cluster-capacity';
 import { createEc2Capacity, Ec2Capacity } from './ec2-capacity';
 import { CapacityComputeOptions, Ec2ComputeOptions, FargateComputeOptions } from './service-compute-options';
 
@@ -108,8 +109,9 @@ export function bindOwnEc2(scope: Construct, e: Ec2ComputeOptions, ctx: ComputeB
         daemon,
         desiredCount: daemon ? undefined : desiredCount,
         placementStrategies: daemon ? undefined : e.placementStrategies,
-        placementConstraints: e.placementConstraints,
-        // DAEMON services take no capacity provider strategy: they run on every instance of the cluster.
+        // DAEMON services take no capacity provider strategy; the constraint keeps them off the instances
+        // of the cluster's other capacity (a shared cluster), which would otherwise each get a task.
+        placementConstraints: daemon ? [...e.placementConstraints ?? [], memberOfCapacity(capacity.instanceAttribute)] : e.placementConstraints,
         capacityProviderStrategies: daemon ? undefined : [{ capacityProvider: capacity.capacityProvider.capacityProviderName, weight: 1 }],
       });
       // Deleted before its instances, so tasks stop cleanly instead of dying with the hosts.
@@ -196,8 +198,8 @@ export function bindCapacity(scope: Construct, kind: CapacityKind, strategy: Cap
         daemon,
         desiredCount: daemon ? undefined : desiredCount,
         placementStrategies: daemon ? undefined : o.placementStrategies,
-        placementConstraints: o.placementConstraints,
-        // DAEMON services take no capacity provider strategy: they run on every container instance of the cluster.
+        placementConstraints: daemon ? daemonConstraints(s, strategy[0].capacity, o.placementConstraints ?? []) : o.placementConstraints,
+        // DAEMON services take no capacity provider strategy (CreateService refuses one).
         capacityProviderStrategies: daemon ? undefined : strategies,
       });
       if (!daemon) {
@@ -206,6 +208,19 @@ export function bindCapacity(scope: Construct, kind: CapacityKind, strategy: Cap
       return { service, ec2Service: service };
     },
   };
+}
+
+/**
+ * A DAEMON service runs a task on every container instance of its cluster that meets its placement
+ * constraints, so the one capacity it names is enforced by a constraint on the attribute that capacity's
+ * instances carry. Capacity known only by name may carry none: then say where the tasks will run.
+ */
+function daemonConstraints(scope: Construct, capacity: IClusterCapacity, constraints: ecs.PlacementConstraint[]): ecs.PlacementConstraint[] {
+  if (capacity.instanceAttribute === undefined) {
+    Annotations.of(scope).addWarningV2('cdk-container-platform:daemonOnEveryInstance', `The DAEMON service names capacity provider ${capacity.capacityProviderName}, whose instances carry no known attribute, so it runs a task on every EC2 container instance of the cluster${constraints.length > 0 ? ' that meets its placementConstraints' : ''}, whichever capacity launched it. Pass instanceAttribute to ClusterCapacity.fromCapacityProviderAttributes (an attribute only that capacity's instances register with), or use a ContainerCluster's own EC2 capacity`);
+    return constraints;
+  }
+  return [...constraints, memberOfCapacity(capacity.instanceAttribute)];
 }
 
 function ec2TaskDefinition(scope: Construct, ctx: ComputeBindContext): ecs.Ec2TaskDefinition {

@@ -5,6 +5,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance/acknowledge';
+import { al2023AttributeSetting, bottlerocketAttributeSettings, capacityAttributeOf } from './capacity-attribute';
+import type { ContainerInstanceAttribute } from './cluster-capacity';
 import { checkWholeNumber } from './compute-validation';
 import { ContainerInstanceImage } from './service-compute-options';
 
@@ -128,6 +130,8 @@ export interface Ec2Capacity {
   readonly instanceRole: iam.Role;
   readonly launchTemplate: ec2.LaunchTemplate;
   readonly securityGroup: ec2.SecurityGroup;
+  /** The attribute the instances register with, naming this capacity (for DAEMON placement). */
+  readonly instanceAttribute: ContainerInstanceAttribute;
 }
 
 /**
@@ -192,16 +196,20 @@ export function createEc2Capacity(scope: Construct, cluster: ecs.Cluster, vpcSub
     enableManagedDraining: true,
   });
   instanceRole.withoutClusterGrants(() => cluster.addAsgCapacityProvider(capacityProvider));
+  // Every instance names its capacity, so a DAEMON service (which takes no capacity provider strategy)
+  // can be held to the capacity it names instead of running on every instance of the cluster.
+  const instanceAttribute = capacityAttributeOf(scope);
   if (bottlerocket) {
-    // Appended to the `[settings.ecs]` table the cluster has just opened with its `cluster = ...` line.
-    autoScalingGroup.addUserData(BOTTLEROCKET_BLOCK_IMDS_SETTING, ...(options.spot ? [BOTTLEROCKET_SPOT_SETTING] : []));
+    // Appended to the `[settings.ecs]` table the cluster has just opened with its `cluster = ...` line;
+    // the attribute table opens last, after every `[settings.ecs]` key.
+    autoScalingGroup.addUserData(BOTTLEROCKET_BLOCK_IMDS_SETTING, ...(options.spot ? [BOTTLEROCKET_SPOT_SETTING] : []), ...bottlerocketAttributeSettings(instanceAttribute));
   } else {
-    autoScalingGroup.addUserData(...AL2023_AGENT_SETTINGS, ...(options.spot ? [AL2023_SPOT_SETTING] : []));
+    autoScalingGroup.addUserData(...AL2023_AGENT_SETTINGS, ...(options.spot ? [AL2023_SPOT_SETTING] : []), al2023AttributeSetting(instanceAttribute));
   }
   addAgentPolicy(instanceRole, cluster);
   // EventBridge event reference, "Amazon EC2 Auto Scaling events": sent directly, best effort.
   Compliance.acknowledge(autoScalingGroup, 'AwsSolutions-AS3', 'ECS managed scaling sets this group\'s capacity and managed draining handles its terminations; EC2 Auto Scaling already sends every launch and termination of the group to EventBridge (source aws.autoscaling), where a rule can notify, so SNS notifications would only duplicate them');
-  return { autoScalingGroup, capacityProvider, instanceRole, launchTemplate, securityGroup };
+  return { autoScalingGroup, capacityProvider, instanceRole, launchTemplate, securityGroup, instanceAttribute };
 }
 
 /**

@@ -136,7 +136,9 @@ export interface Ec2ComputeOptions {
   readonly placementConstraints?: ecs.PlacementConstraint[];
 
   /**
-   * DAEMON scheduling: one task on every container instance instead of a desired count (REPLICA).
+   * DAEMON scheduling: one task on every container instance of this service's own Auto Scaling group
+   * instead of a desired count (REPLICA). A `memberOf` constraint on the attribute the group's instances
+   * carry keeps the tasks off other capacity of a shared cluster.
    * @default false
    */
   readonly daemon?: boolean;
@@ -169,8 +171,11 @@ export interface CapacityComputeOptions {
   readonly platformVersion?: ecs.FargatePlatformVersion;
 
   /**
-   * DAEMON scheduling: one task on every container instance of the cluster (EC2 capacity only). A daemon
-   * service takes no capacity provider strategy: the strategy's one entry names the capacity it is meant for.
+   * DAEMON scheduling: one task on every container instance of the capacity the strategy's one entry names
+   * (EC2 capacity only). A DAEMON service takes no capacity provider strategy; it is held to that capacity
+   * by a `memberOf` placement constraint on the attribute its instances carry (`IClusterCapacity.instanceAttribute`),
+   * added to `placementConstraints`. Capacity without that attribute (imported without `instanceAttribute`)
+   * gets a task on every EC2 container instance of the cluster, and synth warns.
    * @default false
    */
   readonly daemon?: boolean;

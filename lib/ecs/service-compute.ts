@@ -102,6 +102,11 @@ export class ServiceCompute {
     const daemon = options.daemon ?? false;
     const cpu = options.cpu ?? DEFAULT_FARGATE_CPU;
     const memory = options.memoryLimitMiB ?? DEFAULT_FARGATE_MEMORY_MIB;
+    if (kind === CapacityKind.MANAGED_INSTANCES && daemon) {
+      // ECS documents agents on Managed Instances as Managed Daemons (CreateDaemon, AWS::ECS::Daemon), a
+      // resource of its own; no documentation found says a DAEMON service runs on Managed Instances.
+      throw new Error(`daemon: a DAEMON service on Managed Instances is not supported (ECS runs one task per Managed Instance as an ECS Managed Daemon, AWS::ECS::Daemon, which this library does not create), got daemon: true on ${strategy[0].capacity.capacityProviderName}; name an EC2 capacity of the cluster (ContainerCluster.addEc2Capacity), or drop daemon`);
+    }
     if (kind !== CapacityKind.EC2) {
       rejectEc2OnlyOptions(options as Record<string, unknown>, kind === CapacityKind.FARGATE ? 'Fargate' : 'Managed Instances capacity');
     }

@@ -205,7 +205,8 @@ describe('Bottlerocket container instances keep tasks off the instance role', ()
   const template = Template.fromStack(stack);
 
   test('sets awsvpc-block-imds in the [settings.ecs] table it joins the cluster with', () => {
-    expect(userDataOf(template)).toMatch(/\[settings\.ecs\]\ncluster = "<cluster>"\nawsvpc-block-imds = true$/);
+    // The capacity's attribute table opens after every [settings.ecs] key.
+    expect(userDataOf(template)).toMatch(/\[settings\.ecs\]\ncluster = "<cluster>"\nawsvpc-block-imds = true\n\[settings\.ecs\.instance-attributes\]\ncdk-container-platform-capacity = "Test-Svc-[0-9A-F]{8}"$/);
   });
 
   test('attaches no AWS managed policy (no AmazonEC2ContainerServiceforEC2Role, no SSM) and no logs:* grant', () => {
