@@ -47,15 +47,20 @@ export interface ComputeBinding {
   createService(scope: Construct, common: CommonServiceProps, desiredCount: number | undefined): BoundService;
 }
 
-/** On-demand or Fargate Spot tasks on a cluster's Fargate providers. */
-export function bindFargate(scope: Construct, f: FargateComputeOptions, ctx: ComputeBindContext): ComputeBinding {
-  const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
-    cpu: f.cpu,
-    memoryLimitMiB: f.memoryLimitMiB,
-    runtimePlatform: { cpuArchitecture: f.cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+/** The Linux task definition of a Fargate service, sized and with the service's roles. */
+function fargateTaskDefinition(scope: Construct, size: { cpu?: number; memoryLimitMiB?: number; cpuArchitecture?: ecs.CpuArchitecture }, ctx: ComputeBindContext): ecs.FargateTaskDefinition {
+  return new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
+    cpu: size.cpu,
+    memoryLimitMiB: size.memoryLimitMiB,
+    runtimePlatform: { cpuArchitecture: size.cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     executionRole: ctx.executionRole,
     taskRole: ctx.taskRole,
   });
+}
+
+/** On-demand or Fargate Spot tasks on a cluster's Fargate providers. */
+export function bindFargate(scope: Construct, f: FargateComputeOptions, ctx: ComputeBindContext): ComputeBinding {
+  const taskDefinition = fargateTaskDefinition(scope, f, ctx);
   return {
     taskDefinition,
     daemon: false,
@@ -136,13 +141,7 @@ export function bindCapacity(scope: Construct, kind: CapacityKind, strategy: Cap
     }
   };
   if (kind === CapacityKind.FARGATE) {
-    const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
-      cpu: o.cpu,
-      memoryLimitMiB: o.memoryLimitMiB,
-      runtimePlatform: { cpuArchitecture: o.cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
-      executionRole: ctx.executionRole,
-      taskRole: ctx.taskRole,
-    });
+    const taskDefinition = fargateTaskDefinition(scope, o, ctx);
     return {
       taskDefinition,
       daemon: false,
