@@ -23,6 +23,7 @@ export * from './ecs/load-balanced-service-props';
 export * from './ecs/load-balanced-service';
 // eks
 export * from './eks/platform-cluster';
+export * from './eks/platform-cluster-base';
 export * from './eks/cluster-compute';
 export * from './eks/platform-cluster-props';
 export * from './eks/platform-cluster-ref';

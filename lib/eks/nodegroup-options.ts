@@ -37,8 +37,10 @@ export interface PlatformNodegroupOptions {
   readonly minSize?: number;
 
   /**
-   * The node count at creation, between `minSize` and `maxSize`. Later changes made by an autoscaler are
-   * not reverted by CloudFormation unless this value changes.
+   * The node count at creation, between `minSize` and `maxSize`. It is always rendered: a change of it
+   * resets the group to it, undoing what an autoscaler did, and a change of `minSize` or `maxSize` alone
+   * is reported to do the same (README, Cluster Autoscaler, "`desiredSize` (known issue)"). On autoscaled
+   * groups, pass it explicitly.
    * @default - `minSize`
    */
   readonly desiredSize?: number;

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { ClusterAddon } from './addons/cluster-addon';
 import { CoreDnsAddon } from './addons/coredns';
 import { KubeProxyAddon } from './addons/kube-proxy';
@@ -20,7 +20,6 @@ import { ClusterCompute } from './cluster-compute';
 import { grantSecretsKeyToControlPlane, secretsKey } from './cluster-encryption';
 import { controlPlaneLogGroup } from './cluster-logging';
 import { validateClusterProps, validateEndpointAccess, validateFargateProfile, validateUniqueChildId } from './cluster-validation';
-import { ClusterOrdering } from './compute-ordering';
 import { PlatformFargateProfileOptions } from './fargate-profile-options';
 import { ImportedPlatformCluster } from './imported-platform-cluster';
 import { KubectlHandlerRole, secureKubectlProvider } from './kubectl-handler';
@@ -29,6 +28,7 @@ import { checkKubernetesSupport } from './kubernetes-support';
 import { warnOnUnscaledNodegroups } from './node-autoscaling';
 import { PlatformNodegroupOptions } from './nodegroup-options';
 import { ClusterSupportType, PlatformClusterProps } from './platform-cluster-props';
+import { PlatformClusterBase } from './platform-cluster-base';
 import { IPlatformCluster, PlatformClusterAttributes } from './platform-cluster-ref';
 import { buildNodegroup } from './platform-nodegroup';
 import { Compliance } from '../compliance/acknowledge';
@@ -61,7 +61,7 @@ const EKS_V2_AGENT_ID = 'EksPodIdentityAgentAddon';
  * managed add-ons with Pod Identity. Node groups, Fargate profiles and add-ons can also be created in
  * other stacks (`PlatformNodegroup`, `PlatformFargateProfile`, `addon.install(scope, cluster)`).
  */
-export class PlatformCluster extends Construct implements IPlatformCluster {
+export class PlatformCluster extends PlatformClusterBase {
   /**
    * A cluster created elsewhere (another stack or app), to install add-ons and add node groups and
    * Fargate profiles on. Built on aws-eks-v2's `Cluster.fromClusterAttributes`.
@@ -123,12 +123,10 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
   public readonly addons: ClusterAddon[] = [];
 
   private readonly privateSubnets: ec2.ISubnet[];
-  private readonly ordering: ClusterOrdering;
 
   constructor(scope: Construct, id: string, props: PlatformClusterProps = {}) {
     super(scope, id);
     validateClusterProps(props);
-    this.ordering = new ClusterOrdering(this);
     this.version = props.version ?? defaultVersion();
     checkKubernetesSupport(this, this.version, props.supportType ?? ClusterSupportType.STANDARD);
     this.kubectlEnabled = props.kubectl ?? true;
@@ -235,7 +233,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
     }
 
     this.node.addValidation({ validate: () => this.validateCompute() });
-    this.node.addValidation({ validate: () => (warnOnUnscaledNodegroups(this, this.ordering.nodegroups), []) });
+    this.node.addValidation({ validate: () => (warnOnUnscaledNodegroups(this, this._ordering.nodegroups), []) });
     refuseUnderAutoMode(this, this.compute);
   }
 
@@ -246,12 +244,12 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
 
   /** True when there are Fargate profiles and no node group: CoreDNS then runs on Fargate. */
   public get fargateOnly(): boolean {
-    return this.ordering.fargateOnly;
+    return this._ordering.fargateOnly;
   }
 
   /** The AMI types of the cluster's node groups, in this stack and others. */
   public get nodegroupAmiTypes(): string[] {
-    return [...this.ordering.amiTypes];
+    return [...this._ordering.amiTypes];
   }
 
   /**
@@ -274,7 +272,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
    */
   public addFargateProfile(id: string, options: PlatformFargateProfileOptions): eks.FargateProfile {
     validateUniqueChildId(this, 'fargateProfiles', `FargateProfile${id}`, id);
-    validateFargateProfile(this, id, options, this.ordering.profileNames);
+    validateFargateProfile(this, id, options, this._ordering.profileNames);
     if (this.privateSubnets.length === 0) {
       throw new Error(`fargateProfiles: Fargate runs pods only in private subnets, got a VPC without private or isolated subnets for profile '${id}'; use a VPC with private subnets (PlatformVpc's default layout)`);
     }
@@ -291,7 +289,7 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
         'AWS maintains AmazonEKSFargatePodExecutionRolePolicy for Fargate image pulls; it allows only ECR reads, on every repository because the images pods run are unknown at synth (and ecr:GetAuthorizationToken has no resource scope). Pass podExecutionRole to use your own');
     }
     // aws-eks-v2 chains it to the previous profile of this cluster object; waiters wait for it.
-    this.ordering.addProfile(profile, options.selectors, profile.podExecutionRole, undefined);
+    this._ordering.addProfile(profile, options.selectors, profile.podExecutionRole, undefined);
     this.fargateProfiles.push(profile);
     return profile;
   }
@@ -322,52 +320,6 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
     grantNamespaceAccess(this.cluster, id, access);
   }
 
-  public fargateSelects(namespace: string, podLabels: Record<string, string>, whenUnknown?: boolean): boolean {
-    return this.ordering.fargateSelects(namespace, podLabels, whenUnknown);
-  }
-
-  public fargatePodExecutionRoles(scope: IConstruct): iam.IRole[] {
-    return this.ordering.fargatePodExecutionRoles(scope);
-  }
-
-  public waitForCompute(construct: IConstruct): void {
-    this.ordering.waitForCompute(construct);
-  }
-
-  public addNodePrerequisite(construct: IConstruct): void {
-    this.ordering.addNodePrerequisite(construct);
-  }
-
-  /**
-   * Makes a construct wait for the cluster's EKS managed add-ons of its stack and of the cluster's stack,
-   * including those installed later. Do not pass a construct that a managed add-on depends on: that would
-   * be a dependency cycle.
-   */
-  public waitForManagedAddons(construct: IConstruct): void {
-    this.ordering.waitForManagedAddons(construct);
-  }
-
-  public registerManagedAddon(addon: IConstruct): void {
-    this.ordering.registerManagedAddon(addon);
-  }
-
-  public get installedAddonNames(): string[] {
-    return this.ordering.addonNames;
-  }
-
-  public registerAddon(name: string, installation: IConstruct): void {
-    this.ordering.registerAddon(name, installation);
-  }
-
-  public registerNodegroup(nodegroup: eks.INodegroup, amiType: string): void {
-    const cfn = nodegroup.node.defaultChild as eks.CfnNodegroup | undefined;
-    this.ordering.addNodegroup(nodegroup, amiType, cfn?.nodegroupName, nodegroup.node.id.replace(/^Nodegroup/, '') || nodegroup.node.id);
-  }
-
-  public registerFargateProfile(profile: IConstruct, selectors: eks.Selector[], podExecutionRole: iam.IRole, profileName?: string): IConstruct | undefined {
-    return this.ordering.addProfile(profile, selectors, podExecutionRole, profileName);
-  }
-
   private addCoreAddon(addon: ClusterAddon): Construct {
     return this.addAddon(addon);
   }
@@ -393,9 +345,9 @@ export class PlatformCluster extends Construct implements IPlatformCluster {
     if (this.fargateOnly && !this.fargateSelects('kube-system', COREDNS_POD_LABELS)) {
       return ['fargateProfiles: on a Fargate-only cluster CoreDNS runs on Fargate, got no profile selecting namespace kube-system (with no labels, or k8s-app=kube-dns); add a profile with selectors [{ namespace: \'kube-system\', labels: { \'k8s-app\': \'kube-dns\' } }]'];
     }
-    if (this.ordering.homeComputeCount === 0) {
+    if (this._ordering.homeComputeCount === 0) {
       Annotations.of(this).addWarningV2('cdk-container-platform:eksNoCompute',
-        `nodegroups: the cluster has no node group and no Fargate profile in its own stack ${Stack.of(this).stackName}, got ${this.ordering.nodegroups.length + this.ordering.profiles.length} in other stacks; CoreDNS waits for compute of its own stack only, and the deployment will not finish until you add some there`);
+        `nodegroups: the cluster has no node group and no Fargate profile in its own stack ${Stack.of(this).stackName}, got ${this._ordering.nodegroups.length + this._ordering.profiles.length} in other stacks; CoreDNS waits for compute of its own stack only, and the deployment will not finish until you add some there`);
     }
     return [];
   }

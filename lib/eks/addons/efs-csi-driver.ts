@@ -1,4 +1,4 @@
-import { Annotations, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -10,6 +10,7 @@ import type { IPlatformCluster } from '../platform-cluster-ref';
 import { awsManagedServiceRolePolicy, bindPodIdentity, createManagedAddon, podIdentityRole, requireKubectl, validateKubernetesName } from './addon-support';
 import type { AddonVersion } from './addon-version';
 import { ClusterAddon } from './cluster-addon';
+import { ACCESS_POINT_ARN_KEY, CLIENT_MOUNT, CLIENT_ROOT_ACCESS, CLIENT_WRITE, createStaticVolume, DYNAMIC_BASE_PATH } from './efs-static-volume';
 import { ReclaimPolicy } from './reclaim-policy';
 
 /** The EKS add-on name. */
@@ -25,20 +26,8 @@ const CONTROLLER_SERVICE_ACCOUNT = 'efs-csi-controller-sa';
 const NODE_SERVICE_ACCOUNT = 'efs-csi-node-sa';
 /** The namespace the managed add-on installs the driver into. */
 const DRIVER_NAMESPACE = 'kube-system';
-/** The NFS client actions of a file-system policy (EFS user guide, "Using IAM to control file system data access"). */
-const CLIENT_MOUNT = 'elasticfilesystem:ClientMount';
-const CLIENT_WRITE = 'elasticfilesystem:ClientWrite';
-const CLIENT_ROOT_ACCESS = 'elasticfilesystem:ClientRootAccess';
-/** Set on every mount through an access point and absent on a mount of the file system itself. */
-const ACCESS_POINT_ARN_KEY = 'elasticfilesystem:AccessPointArn';
 /** Mount options of dynamically provisioned volumes: TLS, and IAM authorization with the node daemon's role. */
 const DYNAMIC_MOUNT_OPTIONS = ['tls', 'iam'];
-/**
- * Mount options of static volumes: TLS only. They exist for pods on Fargate, whose built-in driver has
- * no documented IAM identity for an `iam` mount (Fargate pods cannot use Pod Identity), so their mounts
- * stay anonymous and the file-system policy admits them through access points only.
- */
-const STATIC_MOUNT_OPTIONS = ['tls'];
 /** The StorageClass name of the EFS CSI driver's examples. */
 const DEFAULT_STORAGE_CLASS = 'efs-sc';
 /**
@@ -46,14 +35,8 @@ const DEFAULT_STORAGE_CLASS = 'efs-sc';
  * A function: reading aws-cdk-lib's enum at import would load aws-efs for every user of the library.
  */
 const throughputMode = () => efs.ThroughputMode.ELASTIC;
-/** Each dynamically provisioned access point gets its own directory under this path. */
-const DYNAMIC_BASE_PATH = '/dynamic';
 /** Only the owning POSIX user may read a provisioned directory. */
 const DIRECTORY_PERMISSIONS = '700';
-/** A PersistentVolume must state a capacity; EFS ignores it (it grows without limit). */
-const STATIC_VOLUME_CAPACITY = '5Gi';
-/** The POSIX identity of a static volume's files when none is given: a common non-root uid/gid. */
-const DEFAULT_POSIX_ID = 1000;
 
 /** Props of {@link EfsCsiDriver}. */
 export interface EfsCsiDriverProps {
@@ -102,7 +85,7 @@ export interface EfsCsiDriverProps {
   readonly reclaimPolicy?: ReclaimPolicy;
 }
 
-/** Options of {@link EfsCsiDriver.addStaticVolume}. */
+/** Options of {@link EfsCsiDriverInstallation.addStaticVolume}. */
 export interface EfsStaticVolumeOptions {
   /** The namespace of the PersistentVolumeClaim, e.g. the namespace a Fargate profile selects. */
   readonly namespace: string;
@@ -207,7 +190,6 @@ export class EfsCsiDriverInstallation extends Construct {
   /** The StorageClass manifest. Undefined without dynamic provisioning. */
   public readonly storageClass?: eks.KubernetesManifest;
   private readonly cluster: IPlatformCluster;
-  private staticMountsAllowed = false;
 
   constructor(scope: Construct, id: string, props: EfsCsiDriverInstallationProps) {
     super(scope, id);
@@ -367,98 +349,8 @@ export class EfsCsiDriverInstallation extends Construct {
    * neither be the root nor lie in the directory of dynamically provisioned volumes.
    */
   public addStaticVolume(id: string, options: EfsStaticVolumeOptions): EfsStaticVolume {
-    const cluster = this.cluster;
-    requireKubectl(cluster, ADDON_NAME, 'applies the PersistentVolume and claim of a static volume');
-    validateKubernetesName('namespace', options.namespace);
-    validateKubernetesName('claimName', options.claimName);
-    const posixId = options.posixId ?? DEFAULT_POSIX_ID;
-    if (!Token.isUnresolved(posixId) && (!Number.isInteger(posixId) || posixId < 0)) {
-      throw new Error(`posixId: must be a whole number of at least 0, got ${posixId}; pass the uid/gid your pods run as`);
-    }
-    const path = options.path ?? `/static/${options.namespace}/${options.claimName}`;
-    if (!Token.isUnresolved(path)) {
-      validateStaticPath(path);
-    }
-    const accessPoint = this.fileSystem.addAccessPoint(`${id}AccessPoint`, {
-      path,
-      posixUser: { uid: String(posixId), gid: String(posixId) },
-      createAcl: { ownerUid: String(posixId), ownerGid: String(posixId), permissions: '750' },
-    });
-    this.allowStaticMounts(this.fileSystem);
-    const volumeName = `${options.namespace}-${options.claimName}`;
-    const manifest = new eks.KubernetesManifest(this, id, {
-      cluster: cluster.eksCluster,
-      manifest: [
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolume',
-          metadata: { name: volumeName },
-          spec: {
-            capacity: { storage: STATIC_VOLUME_CAPACITY },
-            volumeMode: 'Filesystem',
-            accessModes: ['ReadWriteMany'],
-            persistentVolumeReclaimPolicy: ReclaimPolicy.RETAIN,
-            // An empty class keeps the default StorageClass from provisioning a volume for the claim.
-            storageClassName: '',
-            mountOptions: STATIC_MOUNT_OPTIONS,
-            csi: {
-              driver: 'efs.csi.aws.com',
-              volumeHandle: `${this.fileSystem.fileSystemId}::${accessPoint.accessPointId}`,
-            },
-          },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'PersistentVolumeClaim',
-          metadata: { name: options.claimName, namespace: options.namespace },
-          spec: {
-            accessModes: ['ReadWriteMany'],
-            storageClassName: '',
-            volumeName,
-            resources: { requests: { storage: STATIC_VOLUME_CAPACITY } },
-          },
-        },
-      ],
-    });
-    // Pods can mount the volume only once a mount target exists in their zone.
-    manifest.node.addDependency(this.fileSystem.mountTargetsAvailable);
-    return { accessPoint, manifest };
-  }
-
-  /**
-   * Lets anonymous clients mount and write through access points (the deny statements still require TLS
-   * and an access point), once per file system: static volumes mount without IAM authorization.
-   */
-  private allowStaticMounts(fileSystem: efs.FileSystem): void {
-    if (this.staticMountsAllowed) {
-      return;
-    }
-    this.staticMountsAllowed = true;
-    fileSystem.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowAnonymousThroughAccessPoints',
-      principals: [new iam.AnyPrincipal()],
-      actions: [CLIENT_MOUNT, CLIENT_WRITE],
-      conditions: {
-        Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' },
-        Null: { [ACCESS_POINT_ARN_KEY]: 'false' },
-      },
-    }));
+    requireKubectl(this.cluster, ADDON_NAME, 'applies the PersistentVolume and claim of a static volume');
+    return createStaticVolume(this, id, this.cluster, this.fileSystem, options);
   }
 }
 
-/**
- * Fails on a static volume path that would let its anonymous mounts reach other volumes: the root holds
- * every volume, and the dynamic base path holds every dynamically provisioned one.
- */
-function validateStaticPath(path: string): void {
-  if (!path.startsWith('/')) {
-    throw new Error(`path: must be an absolute directory in the file system, got '${path}'; start it with '/'`);
-  }
-  const normalized = path.replace(/\/+$/, '') || '/';
-  if (normalized === '/') {
-    throw new Error(`path: the root holds every volume's directory, which the static volume's anonymous mounts would reach, got '${path}'; give the volume a directory of its own, e.g. '/static/<namespace>/<claimName>'`);
-  }
-  if (normalized === DYNAMIC_BASE_PATH || normalized.startsWith(`${DYNAMIC_BASE_PATH}/`)) {
-    throw new Error(`path: lies in '${DYNAMIC_BASE_PATH}', where the driver provisions the directories of dynamic claims, got '${path}'; choose a directory outside '${DYNAMIC_BASE_PATH}', e.g. '/static/<namespace>/<claimName>'`);
-  }
-}
