@@ -9,6 +9,7 @@ import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { KUBECTL_LAYERS, SeenKubectlLayer } from './addons/addon-versions';
+import { kubernetesMinorOf } from './kubernetes-support';
 
 /** Loads a package by name, as `require` does; replaceable so that tests can simulate a package that is not installed. */
 export type ModuleLoader = (packageName: string) => unknown;
@@ -48,7 +49,7 @@ export function bundledKubectlLayer(scope: Construct, id: string, version: eks.K
   if (Token.isUnresolved(version.version)) {
     throw new Error('version: the kubectl layer must match the Kubernetes version, got a version unknown at synth (a token, e.g. a CfnParameter value); pass the matching kubectlLayer, or set kubectl: false');
   }
-  const minor = /^(\d+\.\d+)/.exec(version.version)?.[1] ?? version.version;
+  const minor = kubernetesMinorOf(version) ?? version.version;
   const known = kubectlLayerPackage(minor);
   if (known === undefined) {
     const n = minor.split('.')[1];

@@ -54,7 +54,13 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
-function minorNumber(minor: string): number {
+/** `1.36` for Kubernetes 1.36, whatever patch or suffix the version carries; undefined for a token. */
+export function kubernetesMinorOf(version: eks.KubernetesVersion): string | undefined {
+  return /^(\d+\.\d+)/.exec(version.version)?.[1];
+}
+
+/** 36 for `1.36`. */
+export function minorNumber(minor: string): number {
   return Number(minor.split('.')[1]);
 }
 
@@ -97,7 +103,7 @@ export function checkKubernetesSupport(scope: IConstruct, version: eks.Kubernete
   if (Token.isUnresolved(version.version)) {
     return;
   }
-  const minor = /^(\d+\.\d+)/.exec(version.version)?.[1];
+  const minor = kubernetesMinorOf(version);
   if (minor === undefined) {
     return;
   }

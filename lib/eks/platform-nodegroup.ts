@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { validateNodegroupSubnets } from './cluster-validation';
 import { nodeLaunchTemplate, resolveNodegroup } from './nodegroup-builder';
-import { followClusterVersion } from './kubernetes-support';
+import { followClusterVersion, kubernetesMinorOf, minorNumber } from './kubernetes-support';
 import { PlatformNodegroupOptions } from './nodegroup-options';
 import type { IPlatformCluster } from './platform-cluster-ref';
 import { Compliance } from '../compliance/acknowledge';
@@ -50,8 +50,8 @@ export interface NodegroupIds {
 /** One code path for `addNodegroup` and `PlatformNodegroup`: the node group, registered with its cluster. */
 export function buildNodegroup(scope: Construct, cluster: IPlatformCluster, id: string, options: PlatformNodegroupOptions, ids: NodegroupIds):
 { nodegroup: eks.Nodegroup; launchTemplate: ec2.LaunchTemplate; nodeRole: iam.IRole } {
-  const m = /^1\.(\d+)/.exec(cluster.version.version);
-  const resolved = resolveNodegroup(scope, id, options, m ? Number(m[1]) : undefined);
+  const minor = kubernetesMinorOf(cluster.version);
+  const resolved = resolveNodegroup(scope, id, options, minor === undefined ? undefined : minorNumber(minor));
   const privateSubnets = [...cluster.vpc.privateSubnets, ...cluster.vpc.isolatedSubnets];
   if (options.subnets === undefined && privateSubnets.length === 0) {
     throw new Error(`nodegroups: node group '${id}' defaults to private subnets, got a VPC without private or isolated subnets; use a VPC with private subnets or pass subnets explicitly`);

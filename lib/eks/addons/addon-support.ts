@@ -4,6 +4,7 @@ import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { kubernetesMinorOf } from '../kubernetes-support';
 import type { IPlatformCluster } from '../platform-cluster-ref';
 import { AddonVersion } from './addon-version';
 import { MANAGED_ADDON_BUILDS, tableBuild } from './addon-versions';
@@ -26,8 +27,7 @@ const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 
 /** `1.36` for Kubernetes 1.36, whatever patch or suffix the version object carries. */
 export function kubernetesMinor(cluster: IPlatformCluster): string {
-  const match = /^(\d+\.\d+)/.exec(cluster.version.version);
-  return match ? match[1] : cluster.version.version;
+  return kubernetesMinorOf(cluster.version) ?? cluster.version.version;
 }
 
 /** The build an add-on renders, and what to say at synth about it. */
