@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsLoadBalancerController, EbsCsiDriver, ManagedClusterAddon, MetricsServer, PlatformCluster, PlatformFargateProfile, PlatformNodegroup, PlatformVpc } from '../../lib';
+import { platformAndAddonsStacks } from './addons/addon-test-cluster';
 import { expectNoComplianceFindings, newApp } from '../helpers';
 
 /** A platform stack with a cluster (one node group) and an application stack beside it. */
@@ -100,14 +100,7 @@ describe('add-ons installed from an application stack', () => {
 });
 
 describe('an imported cluster', () => {
-  const app = newApp();
-  const platformStack = new Stack(app, 'Platform');
-  const platform = new PlatformCluster(platformStack, 'Cluster', { nodegroups: [{ id: 'System' }] });
-  const addonsStack = new Stack(app, 'Addons');
-  const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(addonsStack, 'Kubectl', {
-    serviceToken: platform.cluster.kubectlProvider!.serviceToken,
-    role: iam.Role.fromRoleArn(addonsStack, 'KubectlRole', 'arn:aws:iam::111122223333:role/kubectl'),
-  });
+  const { app, platform, addonsStack, kubectlProvider } = platformAndAddonsStacks();
   const imported = PlatformCluster.fromClusterAttributes(addonsStack, 'Imported', {
     clusterName: 'platform-cluster',
     vpc: platform.vpc,

@@ -1,10 +1,12 @@
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterAddon } from '../../../lib/eks/addons/cluster-addon';
 import { PlatformCluster } from '../../../lib/eks/platform-cluster';
 import { PlatformClusterProps } from '../../../lib/eks/platform-cluster-props';
-import { newStack } from '../../helpers';
+import { newApp, newStack } from '../../helpers';
 import { renderTokens } from '../../kubernetes-manifests';
 
 /** The compute a test cluster gets. */
@@ -102,4 +104,25 @@ export function helmValues(template: Template, id: string): any {
 /** The DependsOn of a resource. */
 export function dependsOn(template: Template, id: string): string[] {
   return template.toJSON().Resources[id].DependsOn ?? [];
+}
+
+/** A kubectl provider imported into `scope` from its service token, as a stack of another app would import the cluster's. */
+export function importedKubectlProvider(scope: Construct, serviceToken: string): eks.IKubectlProvider {
+  return eks.KubectlProvider.fromKubectlProviderAttributes(scope, 'Kubectl', {
+    serviceToken,
+    role: iam.Role.fromRoleArn(scope, 'KubectlRole', 'arn:aws:iam::111122223333:role/kubectl'),
+  });
+}
+
+/**
+ * A platform stack with a cluster (one node group), and an add-ons stack holding a kubectl provider imported
+ * from it: the setting of tests that install add-ons on `PlatformCluster.fromClusterAttributes`.
+ */
+export function platformAndAddonsStacks(): { app: App; platformStack: Stack; platform: PlatformCluster; addonsStack: Stack; kubectlProvider: eks.IKubectlProvider } {
+  const app = newApp();
+  const platformStack = new Stack(app, 'Platform');
+  const platform = new PlatformCluster(platformStack, 'Cluster', { nodegroups: [{ id: 'System' }] });
+  const addonsStack = new Stack(app, 'Addons');
+  const kubectlProvider = importedKubectlProvider(addonsStack, platform.cluster.kubectlProvider!.serviceToken);
+  return { app, platformStack, platform, addonsStack, kubectlProvider };
 }

@@ -2,7 +2,6 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { ComplianceReport } from '../../../lib/compliance/compliance-report';
@@ -12,7 +11,7 @@ import { PlatformCluster } from '../../../lib/eks/platform-cluster';
 import { PlatformNodegroup } from '../../../lib/eks/platform-nodegroup';
 import { IPlatformCluster } from '../../../lib/eks/platform-cluster-ref';
 import { expectNoComplianceFindings, newStack } from '../../helpers';
-import { clusterWith, Compute, customResourceId, dependsOn, helmValues, installationOf, logicalId, synthWith } from './addon-test-cluster';
+import { clusterWith, Compute, customResourceId, dependsOn, helmValues, importedKubectlProvider, installationOf, logicalId, synthWith } from './addon-test-cluster';
 
 /** Stands in for the Karpenter add-on (lib/eks/addons/karpenter.ts): registers its name, installs nothing. */
 class FakeKarpenter extends ClusterAddon {
@@ -225,10 +224,7 @@ describe('ClusterAutoscaler across stacks', () => {
   test('installs on an imported cluster whose node groups this app cannot see', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc');
-    const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
-      serviceToken: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl',
-      role: iam.Role.fromRoleArn(stack, 'KubectlRole', 'arn:aws:iam::111122223333:role/kubectl'),
-    });
+    const kubectlProvider = importedKubectlProvider(stack, 'arn:aws:lambda:us-east-1:111122223333:function:kubectl');
     const cluster = PlatformCluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'shared', vpc, version: eks.KubernetesVersion.V1_36, kubectlProvider });
     const installation = new ClusterAutoscaler().install(stack, cluster);
     expect(() => Template.fromStack(stack)).not.toThrow();
@@ -238,10 +234,7 @@ describe('ClusterAutoscaler across stacks', () => {
   test('fails at synth on an imported cluster said to be Fargate-only', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc');
-    const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
-      serviceToken: 'arn:aws:lambda:us-east-1:111122223333:function:kubectl',
-      role: iam.Role.fromRoleArn(stack, 'KubectlRole', 'arn:aws:iam::111122223333:role/kubectl'),
-    });
+    const kubectlProvider = importedKubectlProvider(stack, 'arn:aws:lambda:us-east-1:111122223333:function:kubectl');
     const cluster = PlatformCluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'shared', vpc, version: eks.KubernetesVersion.V1_36, kubectlProvider, fargateOnly: true });
     new ClusterAutoscaler().install(stack, cluster);
     expect(() => Template.fromStack(stack)).toThrow(/nodegroups: the Cluster Autoscaler scales managed node groups, got none on Test\/Imported \(a Fargate-only cluster/);

@@ -1,7 +1,6 @@
 import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ClusterAddon } from '../../../lib/eks/addons/cluster-addon';
 import { Karpenter } from '../../../lib/eks/addons/karpenter';
@@ -12,7 +11,7 @@ import { PlatformCluster } from '../../../lib/eks/platform-cluster';
 import { IPlatformCluster } from '../../../lib/eks/platform-cluster-ref';
 import { expectNoComplianceFindings, newApp, newStack } from '../../helpers';
 import { kubernetesProblem } from '../../kubernetes-manifests';
-import { clusterWith, Compute, customResourceId, dependsOn, helmValues, installationOf, logicalId, manifestObjects, synthWith } from './addon-test-cluster';
+import { clusterWith, Compute, customResourceId, dependsOn, helmValues, installationOf, logicalId, manifestObjects, platformAndAddonsStacks, synthWith } from './addon-test-cluster';
 
 /** An add-on that only records its name, as the Cluster Autoscaler add-on does for the exclusivity check. */
 class NamedAddon extends ClusterAddon {
@@ -362,14 +361,7 @@ describe('Karpenter across clusters and stacks', () => {
 });
 
 describe('Karpenter on an imported cluster', () => {
-  const app = newApp();
-  const platformStack = new Stack(app, 'Platform');
-  const platform = new PlatformCluster(platformStack, 'Cluster', { nodegroups: [{ id: 'System' }] });
-  const addonsStack = new Stack(app, 'Addons');
-  const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(addonsStack, 'Kubectl', {
-    serviceToken: platform.cluster.kubectlProvider!.serviceToken,
-    role: iam.Role.fromRoleArn(addonsStack, 'KubectlRole', 'arn:aws:iam::111122223333:role/kubectl'),
-  });
+  const { app, platform, addonsStack, kubectlProvider } = platformAndAddonsStacks();
   const attrs = { clusterName: 'platform-cluster', vpc: platform.vpc, version: eks.KubernetesVersion.V1_36, kubectlProvider, clusterSecurityGroupId: 'sg-0123456789abcdef0' };
   const imported = PlatformCluster.fromClusterAttributes(addonsStack, 'Imported', attrs);
   const karpenter = new Karpenter({ defaultNodeClass: { ami: KarpenterAmi.al2023('v20260903') } }).install(addonsStack, imported);
