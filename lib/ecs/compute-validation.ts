@@ -79,9 +79,10 @@ export function validateFargateSize(cpu: number, memory: number): void {
   }
 }
 
-export function checkWholeNumber(prop: string, value: number, min: number, max: number): void {
+/** Fails on a literal that is not a whole number in [min, max]; the message suggests `example` when given. */
+export function checkWholeNumber(prop: string, value: number, min: number, max: number, example?: number): void {
   if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
-    throw new Error(`${prop}: must be a whole number from ${min} to ${max}, got ${value}; pick a value in that range`);
+    throw new Error(`${prop}: must be a whole number from ${min} to ${max}, got ${value}; ${example === undefined ? 'pick a value in that range' : `e.g. ${example}`}`);
   }
 }
 

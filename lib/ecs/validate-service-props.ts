@@ -8,6 +8,7 @@ import { LoadBalancedServiceProps } from './load-balanced-service-props';
 import { ServiceCompute } from './service-compute';
 import { ComputeType } from './service-compute-options';
 import { ServiceDeployment } from './service-deployment';
+import { checkWholeNumber } from './compute-validation';
 import { instanceSize } from './instance-sizes';
 
 /**
@@ -69,7 +70,7 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
   if (props.loadBalancer && props.loadBalancerOptions) {
     throw new Error('loadBalancer and loadBalancerOptions: options build the service\'s own load balancer, got a shared loadBalancer as well; configure the shared ServiceLoadBalancer where it is created, or drop loadBalancer');
   }
-  wholeNumber('containerPort', v.containerPort, 1, 65535, 8080);
+  checkWholeNumber('containerPort', v.containerPort, 1, 65535, 8080);
   const name = props.serviceName;
   if (name !== undefined && !Token.isUnresolved(name) && !SERVICE_NAME.test(name)) {
     throw new Error(`serviceName: ECS service names are 1 to 255 letters, digits, hyphens and underscores, got '${name}'; e.g. 'orders-api'`);
@@ -91,11 +92,11 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
       throw new Error(`deployment: ECS blue/green, canary and linear deployments need REPLICA scheduling, got ${deployment.strategy} with daemon: true; use ServiceDeployment.rolling() or drop daemon`);
     }
   } else {
-    wholeNumber('minTasks', v.minTasks, 0, 5000, 2);
-    wholeNumber('maxTasks', v.maxTasks, 1, 5000, 10);
+    checkWholeNumber('minTasks', v.minTasks, 0, 5000, 2);
+    checkWholeNumber('maxTasks', v.maxTasks, 1, 5000, 10);
     const desired = props.desiredCount;
     if (desired !== undefined) {
-      wholeNumber('desiredCount', desired, 0, 5000, 2);
+      checkWholeNumber('desiredCount', desired, 0, 5000, 2);
     }
     const counts = desired === undefined ? [v.minTasks, v.maxTasks] : [v.minTasks, v.maxTasks, desired];
     if (counts.some((n) => Token.isUnresolved(n))) {
@@ -112,7 +113,7 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
     percent('cpuTargetPercent', props.cpuTargetPercent);
     percent('memoryTargetPercent', props.memoryTargetPercent);
     if (props.requestsPerTarget !== undefined) {
-      wholeNumber('requestsPerTarget', props.requestsPerTarget, 1, 1000000, 1000);
+      checkWholeNumber('requestsPerTarget', props.requestsPerTarget, 1, 1000000, 1000);
     }
     const actionIds = new Set<string>();
     for (const action of props.scheduledScaling ?? []) {
@@ -125,10 +126,10 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
         throw new Error(`scheduledScaling: action '${action.id}' changes nothing, got neither minTasks nor maxTasks; set at least one`);
       }
       if (action.minTasks !== undefined) {
-        wholeNumber(`scheduledScaling (action '${action.id}') minTasks`, action.minTasks, 0, 5000, 2);
+        checkWholeNumber(`scheduledScaling (action '${action.id}') minTasks`, action.minTasks, 0, 5000, 2);
       }
       if (action.maxTasks !== undefined) {
-        wholeNumber(`scheduledScaling (action '${action.id}') maxTasks`, action.maxTasks, 1, 5000, 10);
+        checkWholeNumber(`scheduledScaling (action '${action.id}') maxTasks`, action.maxTasks, 1, 5000, 10);
       }
       if (action.minTasks !== undefined && action.maxTasks !== undefined && !Token.isUnresolved(action.minTasks) && !Token.isUnresolved(action.maxTasks) && action.minTasks > action.maxTasks) {
         throw new Error(`scheduledScaling: action '${action.id}' has minTasks above maxTasks, got ${action.minTasks} > ${action.maxTasks}; swap or fix them`);
@@ -162,10 +163,10 @@ export function validateServiceProps(scope: Construct, props: LoadBalancedServic
     }
   }
   if (props.healthyThresholdCount !== undefined) {
-    wholeNumber('healthyThresholdCount', props.healthyThresholdCount, 2, 10, 2);
+    checkWholeNumber('healthyThresholdCount', props.healthyThresholdCount, 2, 10, 2);
   }
   if (props.unhealthyThresholdCount !== undefined) {
-    wholeNumber('unhealthyThresholdCount', props.unhealthyThresholdCount, 2, 10, 3);
+    checkWholeNumber('unhealthyThresholdCount', props.unhealthyThresholdCount, 2, 10, 3);
   }
   durationWithin('healthCheckGracePeriod', props.healthCheckGracePeriod, 0, 2147483647);
   durationWithin('deregistrationDelay', props.deregistrationDelay, 0, 3600);
@@ -312,11 +313,6 @@ function describeNumber(n: number): string {
   return Token.isUnresolved(n) ? 'a token' : `${n}`;
 }
 
-function wholeNumber(prop: string, value: number, min: number, max: number, example: number): void {
-  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
-    throw new Error(`${prop}: must be a whole number from ${min} to ${max}, got ${value}; e.g. ${example}`);
-  }
-}
 
 function percent(prop: string, value: number | undefined): void {
   if (value !== undefined && !Token.isUnresolved(value) && (value <= 0 || value > 100)) {
