@@ -22,6 +22,13 @@ export function validateKubernetesName(prop: string, name: string | undefined): 
   }
 }
 
+/** Fails on a controller's replica count that is not a whole number of at least 1; `advice` says what to use. */
+export function validateReplicas(replicas: number | undefined, advice: string): void {
+  if (replicas !== undefined && !Token.isUnresolved(replicas) && (!Number.isInteger(replicas) || replicas < 1)) {
+    throw new Error(`replicas: must be a whole number of at least 1, got ${replicas}; ${advice}`);
+  }
+}
+
 /** The EKS service principal that Pod Identity roles trust. */
 const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 

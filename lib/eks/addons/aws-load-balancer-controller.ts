@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
 import type { IPlatformCluster } from '../platform-cluster-ref';
-import { podIdentityRole, requireFargateSelection, validateKubernetesName } from './addon-support';
+import { podIdentityRole, requireFargateSelection, validateKubernetesName, validateReplicas } from './addon-support';
 import { HELM_CHARTS } from './addon-versions';
 import { ClusterAddon } from './cluster-addon';
 import { HelmAddonInstallation } from './helm-addon';
@@ -99,10 +99,7 @@ export class AwsLoadBalancerController extends ClusterAddon {
       throw new Error(`chartVersion: not a Helm chart version, got '${chartVersion}'; pass a version such as '${LB_CONTROLLER_CHART_VERSION}' (no leading v)`);
     }
     validateKubernetesName('ingressClassName', props.ingressClassName);
-    const replicas = props.replicas;
-    if (replicas !== undefined && !Token.isUnresolved(replicas) && (!Number.isInteger(replicas) || replicas < 1)) {
-      throw new Error(`replicas: must be a whole number of at least 1, got ${replicas}; use 2 or more so the webhooks stay available`);
-    }
+    validateReplicas(props.replicas, 'use 2 or more so the webhooks stay available');
     this.props = props;
   }
 

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
 import { CLUSTER_AUTOSCALER_ADDON, KARPENTER_ADDON } from '../node-autoscaling';
 import type { IPlatformCluster } from '../platform-cluster-ref';
-import { kubernetesMinor, podIdentityRole } from './addon-support';
+import { kubernetesMinor, podIdentityRole, validateReplicas } from './addon-support';
 import { CLUSTER_AUTOSCALER_IMAGES, HELM_CHARTS } from './addon-versions';
 import { ClusterAddon } from './cluster-addon';
 import { HelmAddonInstallation } from './helm-addon';
@@ -120,9 +120,7 @@ export class ClusterAutoscaler extends ClusterAddon {
     if (imageTag !== undefined && !Token.isUnresolved(imageTag) && !/^v\d+\.\d+\.\d+$/.test(imageTag)) {
       throw new Error(`imageTag: not a Cluster Autoscaler release tag, got '${imageTag}'; pass a tag such as 'v1.36.1' matching the cluster's Kubernetes minor`);
     }
-    if (replicas !== undefined && !Token.isUnresolved(replicas) && (!Number.isInteger(replicas) || replicas < 1)) {
-      throw new Error(`replicas: must be a whole number of at least 1, got ${replicas}; use 2 so a standby takes over while the leader is rescheduled`);
-    }
+    validateReplicas(replicas, 'use 2 so a standby takes over while the leader is rescheduled');
     this.props = props;
   }
 

@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import type { IPlatformCluster } from '../platform-cluster-ref';
-import { kubernetesMinor, requireKubectl } from './addon-support';
+import { kubernetesMinor, requireKubectl, validateReplicas } from './addon-support';
 import { HELM_CHARTS } from './addon-versions';
 import { ClusterAddon } from './cluster-addon';
 import { KarpenterInstallation } from './karpenter-installation';
@@ -115,10 +115,7 @@ export class Karpenter extends ClusterAddon {
     if (chartVersion !== undefined && !Token.isUnresolved(chartVersion) && !/^1\.\d+\.\d+$/.test(chartVersion)) {
       throw new Error(`chartVersion: not a Karpenter v1 chart version, got '${chartVersion}'; pass a version such as '${KARPENTER_CHART_VERSION}' (no leading v)`);
     }
-    const replicas = props.replicas;
-    if (replicas !== undefined && !Token.isUnresolved(replicas) && (!Number.isInteger(replicas) || replicas < 1)) {
-      throw new Error(`replicas: must be a whole number of at least 1, got ${replicas}; use 2 so a standby takes over when the leader's node goes`);
-    }
+    validateReplicas(props.replicas, "use 2 so a standby takes over when the leader's node goes");
     if (props.createDefaults === false && (props.defaultNodeClass || props.defaultNodePool)) {
       throw new Error(`createDefaults: false creates no default EC2NodeClass or NodePool, got defaultNodeClass or defaultNodePool too; drop them, or use addNodeClass and addNodePool of the installation`);
     }
