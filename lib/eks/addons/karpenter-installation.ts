@@ -3,6 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../../compliance/acknowledge';
+import { CLUSTER_AUTOSCALER_ADDON } from '../node-autoscaling';
 import type { IPlatformCluster } from '../platform-cluster-ref';
 import { podIdentityRole, requireFargateSelection } from './addon-support';
 import { HelmAddonInstallation } from './helm-addon';
@@ -18,8 +19,6 @@ const KARPENTER_NAME = 'karpenter';
 const KARPENTER_NAMESPACE = 'kube-system';
 /** Upstream's getting-started values: 1 vCPU and 1 GiB, requested and limited (also the Fargate size). */
 const CONTROLLER_RESOURCES = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
-/** The add-on name of the Cluster Autoscaler, which must not run beside Karpenter. */
-const CLUSTER_AUTOSCALER_NAME = 'cluster-autoscaler';
 
 /** Props of {@link KarpenterInstallation}: the cluster and the settings of the {@link Karpenter} add-on. */
 export interface KarpenterInstallationProps {
@@ -93,8 +92,8 @@ export class KarpenterInstallation extends HelmAddonInstallation {
     // By name, from every install path (the cluster's addons, addAddon, install in another stack), at synth
     // when every add-on is installed, whatever the order.
     this.node.addValidation({
-      validate: () => cluster.installedAddonNames.includes(CLUSTER_AUTOSCALER_NAME)
-        ? [`addons: Karpenter and the Cluster Autoscaler both scale the nodes of ${cluster.node.path}, got both '${KARPENTER_NAME}' and '${CLUSTER_AUTOSCALER_NAME}'; install one of them (Karpenter for its own nodes, or the Cluster Autoscaler for managed node groups)`]
+      validate: () => cluster.installedAddonNames.includes(CLUSTER_AUTOSCALER_ADDON)
+        ? [`addons: Karpenter and the Cluster Autoscaler both scale the nodes of ${cluster.node.path}, got both '${KARPENTER_NAME}' and '${CLUSTER_AUTOSCALER_ADDON}'; install one of them (Karpenter for its own nodes, or the Cluster Autoscaler for managed node groups)`]
         : [],
     });
 

@@ -2,6 +2,7 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { KARPENTER_ADDON } from '../node-autoscaling';
 import type { IPlatformCluster } from '../platform-cluster-ref';
 import { kubernetesMinor, requireKubectl, validateReplicas } from './addon-support';
 import { HELM_CHARTS } from './addon-versions';
@@ -105,7 +106,7 @@ export interface KarpenterProps {
  * `karpenter.sh/nodepool` is left after a stack deletion.
  */
 export class Karpenter extends ClusterAddon {
-  public readonly name: string = 'karpenter';
+  public readonly name: string = KARPENTER_ADDON;
 
   private readonly props: KarpenterProps;
 
